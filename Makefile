@@ -1,0 +1,35 @@
+# Everything bootstraps from python3 + pip + make: uv is installed with pip when missing, then uv
+# builds .venv from uv.lock (exact versions, offline-friendly once cached).
+SHELL := /bin/bash
+PYTHON ?= python3
+UV := $(PYTHON) -m uv
+VENV := .venv
+RUN := $(VENV)/bin/python
+export UV_PROJECT_ENVIRONMENT := $(abspath $(VENV))
+# Prefect stays local and quiet: no telemetry, no server of its own beyond the temporary one.
+export DO_NOT_TRACK := 1
+export PREFECT_SERVER_ANALYTICS_ENABLED := false
+
+.PHONY: install test lint format run clean
+
+$(VENV)/.installed: pyproject.toml uv.lock
+	@$(UV) --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet uv \
+		|| $(PYTHON) -m pip install --quiet --user --break-system-packages uv
+	$(UV) sync --frozen --all-groups --quiet
+	@touch $@
+
+install: $(VENV)/.installed
+
+test: install
+	$(RUN) -m ruff check .
+	$(RUN) -m pytest
+
+lint: install
+	$(RUN) -m ruff check .
+
+format: install
+	$(RUN) -m ruff check --fix .
+	$(RUN) -m ruff format .
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

@@ -1,0 +1,112 @@
+"""What a reader hands to identification and the grammar: paragraphs and tables with locators."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Problem:
+    severity: str  # error | warning | info
+    message: str
+
+    def as_dict(self) -> dict[str, str]:
+        return {"severity": self.severity, "message": self.message}
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    text: str
+    locator: str  # "para=12" or "page=2;para=3"
+
+
+@dataclass(frozen=True)
+class Table:
+    rows: tuple[tuple[str, ...], ...]
+    caption: str  # caption or heading text just above the table (carries 单位：万元 etc.)
+    locator: str  # "table=1" or "page=2;table=1"
+
+
+@dataclass
+class ReadDocument:
+    format: str  # html | pdf | text | docx
+    title_candidates: list[str] = field(default_factory=list)
+    paragraphs: list[Paragraph] = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    status: str | None = None  # set by a reader that already knows: no_text | unreadable
+    encoding: str | None = None
+    pages: int | None = None
+
+    @property
+    def text_chars(self) -> int:
+        return sum(len(p.text) for p in self.paragraphs) + sum(
+            len(c) for t in self.tables for r in t.rows for c in r
+        )
+
+
+# Lines of site chrome that survive tag-level cleaning (ICP numbers, counters, print/close links).
+CHROME_LINE = re.compile(
+    r"ICP备|公网安备|网站标识码|版权所有|主办单位|承办单位|技术支持|联系我们|网站地图|浏览次数|访问量|阅读次数|点击数|"
+    r"打印本页|关闭窗口|【\s*字[体号]|字体[:：]?\s*[大中小]|分享到|扫一扫|上一篇|下一篇|返回顶部|当前位置|您现在的位置|"
+    r"Copyright|©|无障碍|适老化|政务微博|政务微信|网站纠错"
+)
+
+_TEXT_TABLE_SPLIT = re.compile(r"\s*\|\s*|\t+|\s{2,}")
+_NUMERIC_CELL = re.compile(r"^[-+]?\d[\d,]*(\.\d+)?%?$|^[-—–…/]+$")
+
+
+def split_text_row(line: str) -> list[str] | None:
+    """Cells of a table row written as text (pipes, tabs or space-aligned columns), or None when
+    the line is prose.
+
+    >>> split_text_row("地区生产总值 | 1238.35 | 6.5")
+    ['地区生产总值', '1238.35', '6.5']
+    >>> split_text_row("地区生产总值     905743     -2.1")
+    ['地区生产总值', '905743', '-2.1']
+    >>> split_text_row("全年地区生产总值123亿元，增长6.5%。") is None
+    True
+    """
+    s = line.strip().strip("|").strip()
+    if not s or "。" in s:
+        return None
+    cells = [c.strip() for c in _TEXT_TABLE_SPLIT.split(s) if c.strip()]
+    if len(cells) < 2 or not any(_NUMERIC_CELL.match(c.replace(" ", "")) for c in cells[1:]):
+        # a header row of a text table has no numbers but several short labelled columns
+        if len(cells) >= 3 and all(len(c) <= 12 for c in cells) and ("|" in s or "\t" in s):
+            return cells
+        return None
+    return cells
+
+
+def tables_from_lines(
+    lines: list[tuple[str, str]], table_prefix: str, start_index: int = 1
+) -> tuple[list[Paragraph], list[Table]]:
+    """Split (text, locator) lines into prose paragraphs and text tables (runs of rows). A short
+    line just before a run that mentions 单位 or 表 becomes the table's caption."""
+    paras: list[Paragraph] = []
+    tables: list[Table] = []
+    run: list[tuple[list[str], str, str]] = []
+    caption = ""
+
+    def flush() -> None:
+        nonlocal run, caption
+        if len(run) >= 2 or (run and caption):
+            tables.append(Table(tuple(tuple(cells) for cells, _, _ in run), caption,
+                                f"{table_prefix}table={start_index + len(tables)}"))
+        else:
+            paras.extend(Paragraph(text, loc) for _, text, loc in run)
+        run, caption = [], ""
+
+    for text, loc in lines:
+        cells = split_text_row(text)
+        if cells is not None:
+            if not run and paras and len(paras[-1].text) <= 60 and re.search(r"单位|表\s*\d", paras[-1].text):
+                caption = paras.pop().text
+            run.append((cells, text, loc))
+            continue
+        flush()
+        paras.append(Paragraph(text, loc))
+    flush()
+    return paras, tables

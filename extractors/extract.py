@@ -1,0 +1,193 @@
+"""One document in, one extraction result out: read, identify, parse, and decide the status."""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from catalog import Catalog, load_catalog
+from extractors import EXTRACTOR_VERSION
+from extractors.decode import decode_bytes, sniff_kind
+from extractors.document import Problem, ReadDocument
+from extractors.grammar import DocContext, Observation, SentenceParser, parse_table
+from extractors.html import read_html
+from extractors.identify import Identity, identify
+from extractors.pdf import read_pdf
+from extractors.plaintext import read_text
+
+STATUSES = ("ok", "partial", "no_text", "blocked", "not_a_bulletin", "unreadable")
+
+
+@dataclass
+class ExtractResult:
+    sha256: str
+    status: str
+    kind: str | None
+    unit_code: str | None
+    unit_name: str | None
+    data_year: int | None
+    title: str | None
+    format: str
+    observations: list[Observation] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    extractor_version: str = EXTRACTOR_VERSION
+
+    def as_json(self) -> dict:
+        """The extract command's JSON object (DESIGN.md: Extract CLI contract)."""
+        return {
+            "document": {
+                "sha256": self.sha256,
+                "unit_code": self.unit_code,
+                "unit_name": self.unit_name,
+                "data_year": self.data_year,
+                "title": self.title,
+                "kind": self.kind,
+                "status": self.status,
+                "format": self.format,
+                "extractor_version": self.extractor_version,
+            },
+            "observations": [
+                {
+                    "indicator": o.indicator,
+                    "period": o.period,
+                    "value": o.value,
+                    "unit": o.unit,
+                    "growth_pct": o.growth_pct,
+                    "qualifier": o.qualifier,
+                    "locator": o.locator,
+                    "price_basis": o.price_basis,
+                    "value_raw": o.value_raw,
+                    "unit_raw": o.unit_raw,
+                    "growth_raw": o.growth_raw,
+                    "context": o.context,
+                }
+                for o in self.observations
+            ],
+            "problems": [p.as_dict() for p in self.problems],
+        }
+
+
+def read_document(data: bytes, filename: str = "", content_type: str | None = None) -> ReadDocument:
+    kind = sniff_kind(data, filename)
+    if not data.strip():
+        doc = ReadDocument(format="text", status="unreadable")
+        doc.problems.append(Problem("error", "the document is empty"))
+        return doc
+    if kind == "pdf":
+        return read_pdf(data)
+    if kind == "image":
+        doc = ReadDocument(format="image", status="no_text")
+        doc.problems.append(Problem("error", "the document is an image without a text layer; it needs OCR or a "
+                                             "text copy (put one in the inbox with `borderzones ingest`)"))
+        return doc
+    if kind in ("docx", "doc", "zip"):
+        doc = ReadDocument(format=kind, status="unreadable")
+        doc.problems.append(Problem("error", f"{kind} files are not read yet; save it as PDF or HTML and "
+                                             "add that with `borderzones ingest`"))
+        return doc
+    decoded = decode_bytes(data, content_type)
+    doc = read_html(decoded.text) if kind == "html" else read_text(decoded.text)
+    doc.encoding = decoded.encoding
+    if decoded.replaced:
+        doc.problems.append(Problem("warning", f"{decoded.replaced} byte sequence(s) could not be decoded "
+                                               f"as {decoded.encoding} and were replaced"))
+    return doc
+
+
+def _dedupe(obs: list[Observation], problems: list[Problem]) -> list[Observation]:
+    """Drop exact repeats (a figure in the text and again in a table); keep both values of a figure
+    stated twice differently, and flag it."""
+    seen: dict[tuple, Observation] = {}
+    by_key: dict[tuple, list[Observation]] = defaultdict(list)
+    out = []
+    for o in obs:
+        k = (o.indicator, o.period, o.unit, o.value, o.growth_pct)
+        if k in seen:
+            continue
+        seen[k] = o
+        by_key[(o.indicator, o.period, o.unit)].append(o)
+        out.append(o)
+    for (ind, period, unit), group in by_key.items():
+        values = {o.value for o in group if o.value is not None}
+        growths = {o.growth_pct for o in group if o.growth_pct is not None}
+        if len(values) > 1 or len(growths) > 1:
+            where = "; ".join(f"{o.value_raw or o.growth_raw} at {o.locator}" for o in group)
+            problems.append(Problem("warning", f"{ind} {period} ({unit}) is stated more than once with different "
+                                               f"figures: {where}"))
+    return out
+
+
+def extract_bytes(
+    data: bytes,
+    filename: str = "",
+    *,
+    content_type: str | None = None,
+    unit: str | None = None,
+    year: int | None = None,
+    cat: Catalog | None = None,
+) -> ExtractResult:
+    cat = cat or load_catalog()
+    sha = hashlib.sha256(data).hexdigest()
+    if unit is not None and unit not in cat.units:
+        raise ValueError(f"unknown unit code {unit!r}; see catalog/data/units.csv")
+    doc = read_document(data, filename, content_type)
+    result = ExtractResult(sha, "ok", None, unit, cat.display_name(unit), year, None, doc.format,
+                           problems=list(doc.problems))
+    if doc.status in ("unreadable", "no_text"):
+        result.status = doc.status
+        return result
+
+    opening = [p.text for p in doc.paragraphs[:8]]
+    sample = "\n".join(p.text for p in doc.paragraphs[:60])
+    ident: Identity = identify(doc.title_candidates, opening, sample, cat)
+    result.title = ident.title
+    if ident.blocked:
+        result.status = "blocked"
+        result.problems.append(Problem("error", "an anti-bot or captcha page, not the document; fetch it by hand "
+                                                "and add it with `borderzones ingest`"))
+        return result
+    if ident.kind is None:
+        result.status = "not_a_bulletin"
+        result.problems.append(Problem("info", f"not a statistical bulletin, work report or statistics news item "
+                                               f"(title {ident.title!r})"))
+        return result
+    result.kind = ident.kind
+    result.unit_code = unit or ident.unit_code
+    result.unit_name = cat.display_name(result.unit_code)
+    result.data_year = year or ident.data_year
+    for severity, message in ident.notes:
+        if (unit and "--unit" in message) or (year and "--year" in message):
+            continue
+        result.problems.append(Problem(severity, message))
+
+    ctx = DocContext(data_year=result.data_year, default_period=ident.default_period, kind=ident.kind)
+    if year and ident.default_period and not ident.default_period.startswith(str(year)):
+        ctx.default_period = None
+    parser = SentenceParser(cat, ctx)
+    obs: list[Observation] = []
+    for para in doc.paragraphs:
+        obs.extend(parser.parse(para.text, para.locator))
+    for table in doc.tables:
+        obs.extend(parse_table(table, cat, ctx))
+    if ident.kind == "census_bulletin":
+        # a census bulletin's 常住人口 is the census count (1 November), not the year-end estimate
+        obs = [Observation(**{**o.as_dict(), "indicator": "population_census"})
+               if o.indicator == "population_resident" else o for o in obs]
+    result.problems.extend(ctx.problems)
+    result.observations = _dedupe(obs, result.problems)
+    if not result.observations:
+        if ident.kind == "news":
+            result.status = "not_a_bulletin"
+            result.problems.append(Problem("info", "no statistical figures of the catalogued indicators found"))
+            return result
+        result.problems.append(Problem("error", "no figure of a target indicator was found"))
+    has_error = any(p.severity == "error" for p in result.problems)
+    result.status = "partial" if has_error or not result.observations else "ok"
+    return result
+
+
+def extract_path(path: Path | str, **kw) -> ExtractResult:
+    path = Path(path)
+    return extract_bytes(path.read_bytes(), path.name, **kw)

@@ -1,0 +1,224 @@
+"""Which unit and data year a document describes, what kind of document it is, and whether it is an
+anti-bot page instead of a document at all."""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass, field
+
+from catalog import Catalog
+from extractors.numbers import chinese_year, normalize
+
+# Captcha and JavaScript-challenge pages answer 200 with a page that is not the document.
+_BLOCKED = re.compile(
+    r"验证码|访问过于频繁|请求过于频繁|访问频率|安全验证|人机验证|滑动验证|拖动滑块|请完成验证|安全检查中|"
+    r"访问被拒绝|拒绝访问|您的访问被|防火墙|安全狗|云盾|创宇盾|WAF|__jsl_clearance|acw_sc__|"
+    r"enable javascript|requires javascript|javascript is disabled|请开启JavaScript|请启用JavaScript|"
+    r"checking your browser|just a moment|ddos protection|access denied|403 forbidden",
+    re.I,
+)
+_BULLETIN = re.compile(r"统计公报|国民经济和社会发展|经济和社会发展统计|统计年报|国民经济统计公报")
+_CENSUS = re.compile(r"人口普查.*公报|普查主要数据")
+_WORK_REPORT = re.compile(r"政府工作报告")
+_STAT_NEWS = re.compile(r"经济运行|主要经济指标|经济数据|统计数据|外贸进出口|进出口|生产总值|GDP|经济发展|统计")
+_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
+_CN_YEAR = re.compile(r"([〇零一二三四五六七八九]{4})\s*年")
+_PART_YEAR = re.compile(
+    r"(?:(?P<y>(?:19|20)\d{2})年)?\s*(?:(?P<m1>\d{1,2})\s*[-—–~至到]\s*(?P<m2>\d{1,2})\s*月(?:份)?|"
+    r"(?P<h1>上半年)|(?P<q1>一季度|第一季度)|(?P<q3>前三季度)|(?P<m1only>1月份?)(?!\s*[-—–~至到]))"
+)
+_CENSUS_ROUNDS = {"第七次": 2020, "第六次": 2010, "第五次": 2000}
+_PROVINCES = ("广西", "云南", "内蒙古", "黑龙江", "新疆", "广西壮族自治区", "云南省", "内蒙古自治区", "黑龙江省",
+              "新疆维吾尔自治区")
+
+
+@dataclass
+class Identity:
+    unit_code: str | None = None
+    unit_name: str | None = None
+    data_year: int | None = None
+    title: str | None = None
+    kind: str | None = None  # bulletin | census_bulletin | work_report | news
+    blocked: bool = False
+    default_period: str | None = None
+    notes: list[tuple[str, str]] = field(default_factory=list)  # (severity, message)
+
+
+@functools.cache
+def _name_index(cat: Catalog) -> list[tuple[str, str, str]]:
+    """(name, unit_code, kind) sorted longest first, so 塔城地区 wins over 塔城."""
+    names = [(n.name, n.unit_code, n.kind) for n in cat.unit_names]
+    return sorted(names, key=lambda x: -len(x[0]))
+
+
+def find_units(text: str, cat: Catalog) -> list[tuple[int, str, str]]:
+    """Unit names in a text as (position, unit_code, name), longest match first at each place.
+    Short names (东兴, 东宁) count only where they cannot be the tail of another place name
+    (广东兴宁市): at the start, after a non-Han character or after a province name.
+
+    >>> from catalog import load_catalog
+    >>> [c for _, c, _ in find_units("满洲里市2022年国民经济和社会发展统计公报", load_catalog())]
+    ['150781']
+    >>> [c for _, c, _ in find_units("广东兴宁市2020年统计公报", load_catalog())]
+    []
+    """
+    taken = [False] * len(text)
+    found = []
+    for name, code, kind in _name_index(cat):
+        for m in re.finditer(re.escape(name), text):
+            s, e = m.span()
+            if any(taken[s:e]):
+                continue
+            if kind == "short":
+                before = text[:s]
+                ok = not before or not re.match(r"[\u3400-\u9fff]", before[-1]) or before.endswith(_PROVINCES)
+                after = text[e:e + 1]
+                # 东兴区, 东宁路 …: a short name followed by another place suffix is another place
+                if not ok or re.match(r"[区县镇乡村路街]", after):
+                    continue
+            for i in range(s, e):
+                taken[i] = True
+            found.append((s, code, name))
+    return sorted(found)
+
+
+def _pick_unit(matches: list[tuple[int, str, str]], cat: Catalog) -> tuple[str | None, list[str]]:
+    codes = list(dict.fromkeys(c for _, c, _ in matches))
+    if not codes:
+        return None, []
+    if len(codes) == 1:
+        return codes[0], codes
+
+    def ancestors(code: str) -> set[str]:
+        out = set()
+        while code in cat.units and cat.units[code].parent_code:
+            code = cat.units[code].parent_code  # type: ignore[assignment]
+            out.add(code)
+        return out
+
+    # "防城港市东兴市…": the most specific unit of one chain of parents
+    deepest = [c for c in codes if not any(c in ancestors(o) for o in codes if o != c)]
+    if len(deepest) == 1:
+        return deepest[0], codes
+    return None, codes
+
+
+def title_year(title: str) -> int | None:
+    """>>> title_year("二〇二〇年东宁市国民经济和社会发展统计公报"), title_year("满洲里市2022年统计公报")
+    (2020, 2022)
+    """
+    m = _YEAR.search(title)
+    if m:
+        return int(m.group(1))
+    m = _CN_YEAR.search(title)
+    return chinese_year(m.group(1)) if m else None
+
+
+def part_year_period(text: str, year: int | None) -> str | None:
+    """A part-year period stated in a title or sentence.
+
+    >>> part_year_period("2023年1-7月满洲里市外贸进出口", None), part_year_period("上半年，全市", 2022)
+    ('2023-01/2023-07', '2022-01/2022-06')
+    >>> part_year_period("全年全市地区生产总值", 2022) is None
+    True
+    """
+    m = _PART_YEAR.search(text)
+    if not m:
+        return None
+    y = int(m.group("y")) if m.group("y") else year
+    if y is None:
+        return None
+    if m.group("m1"):
+        m1, m2 = int(m.group("m1")), int(m.group("m2"))
+        if not (1 <= m1 <= m2 <= 12):
+            return None
+    elif m.group("h1"):
+        m1, m2 = 1, 6
+    elif m.group("q1"):
+        m1, m2 = 1, 3
+    elif m.group("q3"):
+        m1, m2 = 1, 9
+    else:
+        m1, m2 = 1, 1
+    if (m1, m2) == (1, 12):
+        return str(y)
+    return f"{y}-{m1:02d}/{y}-{m2:02d}"
+
+
+def identify(title_candidates: list[str], opening: list[str], body_sample: str, cat: Catalog) -> Identity:
+    """Identify a document from its title candidates (title, <title>, first heading), its opening
+    lines and a sample of its body text."""
+    ident = Identity()
+    cands = [normalize(t) for t in title_candidates if t and t.strip()]
+    opening_n = [normalize(t) for t in opening if t and t.strip()]
+    sample = normalize(body_sample[:3000])
+
+    if _BLOCKED.search(" ".join(cands[:3])) or (_BLOCKED.search(sample) and len(sample) < 1500):
+        ident.blocked = True
+        return ident
+
+    kind_title = None
+    for t in [*cands, *opening_n[:5]]:
+        if _CENSUS.search(t):
+            ident.kind, kind_title = "census_bulletin", t
+        elif _BULLETIN.search(t):
+            ident.kind, kind_title = "bulletin", t
+        elif _WORK_REPORT.search(t):
+            ident.kind, kind_title = "work_report", t
+        if kind_title:
+            break
+    if kind_title is None:
+        for t in cands:
+            if _STAT_NEWS.search(t) and (find_units(t, cat) or title_year(t)):
+                ident.kind, kind_title = "news", t
+                break
+    ident.title = kind_title or (cands[0] if cands else None)
+    if kind_title is None:
+        return ident
+
+    # data year
+    year = title_year(kind_title)
+    if ident.kind == "census_bulletin":
+        rnd = next((y for k, y in _CENSUS_ROUNDS.items() if k in kind_title or k in sample[:500]), None)
+        year = rnd or year
+    elif ident.kind == "work_report" and year is not None:
+        # a report delivered early in year N reviews year N-1 (its 预计 figures are for N-1)
+        ident.notes.append(("info", f"work report of {year}: figures read as data year {year - 1}"))
+        year -= 1
+    if year is None:
+        for t in [*cands, *opening_n[:3]]:
+            year = title_year(t)
+            if year:
+                break
+    ident.data_year = year
+    if ident.kind == "news":
+        ident.default_period = part_year_period(kind_title, year)
+    if year is None:
+        ident.notes.append(("error", "data year not found in the title or opening lines; pass --year"))
+
+    # unit: the title first, then the other candidates and the issuer line
+    for source in ([kind_title], cands, opening_n[:6]):
+        matches = [m for t in source for m in find_units(t, cat)]
+        code, codes = _pick_unit(matches, cat)
+        if code:
+            ident.unit_code, ident.unit_name = code, cat.units[code].name_zh
+            break
+        if len(codes) > 1:
+            names = ", ".join(f"{cat.units[c].name_zh} ({c})" for c in codes)
+            ident.notes.append(("error", f"title names several units ({names}); pass --unit"))
+            break
+    else:
+        if re.search(r"塔城(?![市地])", kind_title):
+            ident.notes.append(("error", "塔城 alone may mean 塔城市 (654201) or 塔城地区 (654200); pass --unit"))
+        else:
+            ident.notes.append(("error", f"no catalogued unit named in the title {kind_title!r}; pass --unit"))
+    if ident.unit_code and year:
+        for n in cat.names_for(ident.unit_code):
+            if n.name in kind_title and n.valid_to and year > n.valid_to + 1:
+                ident.notes.append(("warning", f"{n.name} was renamed after {n.valid_to}; the title's year is {year}"))
+    return ident
+
+
+def is_blocked_text(text: str) -> bool:
+    return bool(_BLOCKED.search(normalize(text[:5000])))

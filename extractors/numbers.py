@@ -1,0 +1,130 @@
+"""Text normalisation and the parsing of numbers and units as Chinese statistical documents print them.
+
+Pure functions; nothing here knows about documents or indicators.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from decimal import Decimal, InvalidOperation
+
+import cn2an
+import opencc
+
+# Footnote markers that NFKC would turn into ordinary digits (① → 1, ¹ → 1): removed first.
+_CIRCLED = "".join(chr(c) for c in range(0x2460, 0x2474)) + "".join(chr(c) for c in range(0x2776, 0x2794))
+_SUPERSCRIPT = "¹²³⁴⁵⁶⁷⁸⁹⁰"
+_FOOTNOTE_PRE = re.compile(rf"[{_CIRCLED}{_SUPERSCRIPT}]+|[［\[]\s*[0-9０-９]{{1,2}}\s*[］\]]|〔[0-9０-９]{{1,2}}〕")
+# Ratio separators: ︰ (U+FE30) becomes ".." under NFKC, so map both to ":" before normalising.
+_RATIO_SEPS = str.maketrans({"︰": ":", "∶": ":", "：": "："})
+# Chinese punctuation that NFKC would turn into ASCII that means something else in numbers
+# ("12，345" must not become the thousands-separated 12,345).
+_KEEP = {"，": "\x01", "；": "\x02", "：": "\x03", "（": "\x04", "）": "\x05"}
+_RESTORE = str.maketrans({v: k for k, v in _KEEP.items()})
+_HAN = r"\u3400-\u9fff"
+
+_t2s = None
+
+
+def _to_simplified(text: str) -> str:
+    global _t2s
+    if _t2s is None:
+        _t2s = opencc.OpenCC("t2s")
+    return _t2s.convert(text)
+
+
+def normalize(text: str) -> str:
+    """Normalise document text for parsing: strip footnote markers, NFKC (full-width digits and
+    letters), Traditional to Simplified, rejoin numbers split by spaces, drop thousands separators.
+
+    >>> normalize("地区生产总值[1]１２３８． 35亿元，增长６．５ ％")
+    '地区生产总值1238.35亿元，增长6.5%'
+    >>> normalize("常住人口³ 1,563,506人")
+    '常住人口 1563506人'
+    >>> normalize("三次产业结构为2.5︰34.9∶62.6")
+    '三次产业结构为2.5:34.9:62.6'
+    >>> normalize("全年實現地區生產總值 1 億元")
+    '全年实现地区生产总值 1 亿元'
+    """
+    text = _FOOTNOTE_PRE.sub("", text)
+    text = text.translate(_RATIO_SEPS)
+    for k, v in _KEEP.items():
+        text = text.replace(k, v)
+    text = unicodedata.normalize("NFKC", text).translate(_RESTORE)
+    text = text.replace("\u00a0", " ").replace("\u200b", "")
+    if re.search(r"[^\x00-\u3000]", text):
+        text = _to_simplified(text)
+    text = re.sub(r"[ \t]+", " ", text)
+    # spaces between Han characters are letter-spacing or wrapping artefacts
+    text = re.sub(rf"(?<=[{_HAN}]) (?=[{_HAN}])", "", text)
+    # "1238. 35", "1238 .35", "0.2 %": spaces inside a number
+    text = re.sub(r"(?<=\d) ?\. ?(?=\d)", ".", text)
+    text = re.sub(r"(?<=\d) (?=%)", "", text)
+    # thousands separators: 1,563,506
+    text = re.sub(r"(?<=\d),(?=\d{3}(?:\D|$))", "", text)
+    return text
+
+
+_CN_DIGITS = "零〇一二两三四五六七八九十百千万亿点"
+CN_NUMBER = rf"[{_CN_DIGITS}]+"
+ARABIC_NUMBER = r"-?\d+(?:\.\d+)?"
+
+
+def parse_number(raw: str) -> Decimal:
+    """Parse an Arabic or Chinese-numeral number exactly.
+
+    >>> parse_number("1238.35"), parse_number("-4.2"), parse_number("四十六点八四")
+    (Decimal('1238.35'), Decimal('-4.2'), Decimal('46.84'))
+    >>> parse_number("一千二百")
+    Decimal('1200')
+    >>> parse_number("abc")
+    Traceback (most recent call last):
+    ...
+    ValueError: not a number: 'abc'
+    """
+    raw = raw.strip()
+    try:
+        return Decimal(raw)
+    except InvalidOperation:
+        pass
+    if raw and all(c in _CN_DIGITS for c in raw):
+        try:
+            val = cn2an.cn2an(raw.replace("〇", "零"), "smart")
+        except (ValueError, KeyError, IndexError):
+            raise ValueError(f"not a number: {raw!r}") from None
+        return Decimal(str(val))
+    raise ValueError(f"not a number: {raw!r}")
+
+
+def chinese_year(raw: str) -> int | None:
+    """A year written digit by digit in Chinese numerals (二〇二〇 → 2020).
+
+    >>> chinese_year("二〇二〇"), chinese_year("二零一九"), chinese_year("二十")
+    (2020, 2019, None)
+    """
+    digits = {"〇": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8,
+              "九": 9}
+    if len(raw) != 4 or any(c not in digits for c in raw):
+        return None
+    return int("".join(str(digits[c]) for c in raw))
+
+
+@functools.lru_cache(maxsize=64)
+def _unit_regex(raw_units: tuple[str, ...]) -> re.Pattern[str]:
+    alts = "|".join(re.escape(u) for u in sorted(raw_units, key=len, reverse=True))
+    return re.compile(rf"(?:{alts})")
+
+
+def scale(value: Decimal, raw_multiple: int, canonical_multiple: int) -> float:
+    """Convert a value between units of one family exactly, then to float.
+
+    >>> scale(Decimal("905743"), 10_000, 100_000_000)    # 905743万元 in 亿元
+    90.5743
+    >>> scale(Decimal("1563506"), 1, 10_000)             # 1563506人 in 万人
+    156.3506
+    >>> scale(Decimal("6.8"), 10_000, 1)                 # 6.8万元 in 元
+    68000.0
+    """
+    return float(value * Decimal(raw_multiple) / Decimal(canonical_multiple))
