@@ -38,6 +38,7 @@ class ReadDocument:
     status: str | None = None  # set by a reader that already knows: no_text | unreadable
     encoding: str | None = None
     pages: int | None = None
+    raw_sample: str = ""  # start of the raw markup, for tell-tales that live in scripts
 
     @property
     def text_chars(self) -> int:

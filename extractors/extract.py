@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,7 +14,7 @@ from extractors.decode import decode_bytes, sniff_kind
 from extractors.document import Problem, ReadDocument
 from extractors.grammar import DocContext, Observation, SentenceParser, parse_table
 from extractors.html import read_html
-from extractors.identify import Identity, identify
+from extractors.identify import Identity, identify, is_blocked_text
 from extractors.pdf import read_pdf
 from extractors.plaintext import read_text
 
@@ -96,19 +97,27 @@ def read_document(data: bytes, filename: str = "", content_type: str | None = No
     return doc
 
 
+def _subsumes(a: Observation, b: Observation) -> bool:
+    """a says everything b says (b is a repeat, or a growth-only mention of a's figure)."""
+    return (
+        (a.indicator, a.period, a.unit) == (b.indicator, b.period, b.unit)
+        and (b.value is None or b.value == a.value)
+        and (b.growth_pct is None or b.growth_pct == a.growth_pct)
+    )
+
+
 def _dedupe(obs: list[Observation], problems: list[Problem]) -> list[Observation]:
-    """Drop exact repeats (a figure in the text and again in a table); keep both values of a figure
-    stated twice differently, and flag it."""
-    seen: dict[tuple, Observation] = {}
-    by_key: dict[tuple, list[Observation]] = defaultdict(list)
-    out = []
+    """Drop repeats (a figure in the text and again in a table, or its growth rate alone); keep both
+    values of a figure stated twice differently, and flag it."""
+    out: list[Observation] = []
     for o in obs:
-        k = (o.indicator, o.period, o.unit, o.value, o.growth_pct)
-        if k in seen:
+        if any(_subsumes(k, o) for k in out):
             continue
-        seen[k] = o
+        out = [k for k in out if not _subsumes(o, k)] + [o]
+    out.sort(key=lambda o: obs.index(o))
+    by_key: dict[tuple, list[Observation]] = defaultdict(list)
+    for o in out:
         by_key[(o.indicator, o.period, o.unit)].append(o)
-        out.append(o)
     for (ind, period, unit), group in by_key.items():
         values = {o.value for o in group if o.value is not None}
         growths = {o.growth_pct for o in group if o.growth_pct is not None}
@@ -117,6 +126,17 @@ def _dedupe(obs: list[Observation], problems: list[Problem]) -> list[Observation
             problems.append(Problem("warning", f"{ind} {period} ({unit}) is stated more than once with different "
                                                f"figures: {where}"))
     return out
+
+
+def _is_listing(doc: ReadDocument) -> bool:
+    """A column page that lists several bulletins (different years) is not a bulletin itself."""
+    years = set()
+    for p in doc.paragraphs[:40]:
+        if len(p.text) <= 60 and re.search(r"统计公报|政府工作报告", p.text):
+            m = re.search(r"((?:19|20)\d{2})\s*年", p.text)
+            if m:
+                years.add(m.group(1))
+    return len(years) >= 2
 
 
 def extract_bytes(
@@ -141,6 +161,9 @@ def extract_bytes(
 
     opening = [p.text for p in doc.paragraphs[:8]]
     sample = "\n".join(p.text for p in doc.paragraphs[:60])
+    if doc.text_chars < 300 and doc.raw_sample and is_blocked_text(doc.raw_sample):
+        # JavaScript challenges carry their tell-tales in scripts, which the reader drops
+        sample = doc.raw_sample
     ident: Identity = identify(doc.title_candidates, opening, sample, cat)
     result.title = ident.title
     if ident.blocked:
@@ -148,7 +171,7 @@ def extract_bytes(
         result.problems.append(Problem("error", "an anti-bot or captcha page, not the document; fetch it by hand "
                                                 "and add it with `borderzones ingest`"))
         return result
-    if ident.kind is None:
+    if ident.kind is None or _is_listing(doc):
         result.status = "not_a_bulletin"
         result.problems.append(Problem("info", f"not a statistical bulletin, work report or statistics news item "
                                                f"(title {ident.title!r})"))

@@ -75,6 +75,10 @@ _SECTOR_LIST = re.compile(r"第一(?:产业)?[、,和与及]第?二(?:产业)?[�
 _TRADE_LIST = re.compile(r"(?<![\u3400-\u9fff])(出口|进口)(?:额|总额)?[、和与及](出口|进口)(?:额|总额)?")
 _INCOME_LIST = re.compile(r"城乡居民人均可支配收入|城镇(?:常住)?(?:居民)?和农村(?:常住)?居民人均可支配收入")
 _RESPECTIVELY = re.compile(r"分别")
+_LIST_GROWTH = re.compile(
+    r"分别(?:比上年|同比)?(?P<verb>增长|下降|增加|减少)\s?(?P<nums>(?:-?\d+(?:\.\d+)?%\s?(?:、|和|与|及|,|，)?\s?)+)"
+)
+_TARGET = re.compile(r"预期目标|主要目标|目标是|目标为|力争|争取|计划|规划目标|奋斗目标|预期增长")
 _BARE_NUMBER = re.compile(r"^[^，,]{0,12}?(?<![\d.])(\d+(?:\.\d+)?)(?![\d.]|\s?(?:年|月|日|%|倍|个|元|亿|万))")
 
 
@@ -380,6 +384,8 @@ class SentenceParser:
     def _sentence(self, sentence: str, offset: int, locator: str) -> list[Observation]:
         if re.match(r"^\s*图\s*\d", sentence):
             return []  # figure captions carry year ranges, not data
+        if _TARGET.search(sentence):
+            return []  # targets and plans (主要预期目标：地区生产总值增长7%左右) are not outcomes
         if re.search(r"下同", sentence) and _COMPARABLE.search(sentence):
             self.ctx.comparable_carry = True
         comparable = bool(_COMPARABLE.search(sentence)) or (
@@ -508,6 +514,13 @@ class SentenceParser:
                              if h.start > 0 and h.indicator not in (None,) and h.indicator not in codes), len(rest))
                 seg = rest[:stop]
                 growths = [g for g in _growths(seg) if g.pct is not None]
+                lg = _LIST_GROWTH.search(seg)
+                if lg and len(growths) < len(codes):
+                    # 分别增长3.2%、7.8%和6.1%: one verb for the whole list
+                    sign = -1 if lg.group("verb") in ("下降", "减少") else 1
+                    nums = re.findall(r"-?\d+(?:\.\d+)?(?=%)", lg.group("nums"))
+                    growths = [_Growth(lg.start(), lg.end(), sign * float(n), f"{lg.group('verb')}{n}%", None)
+                               for n in nums]
                 gspans = [(g.start, g.end) for g in growths]
                 qs = [q for q in _quantities(seg, self.lex, self.cat)
                       if not any(a <= q.start < b for a, b in gspans) and _is_level(seg, q)]

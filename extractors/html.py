@@ -64,7 +64,7 @@ def _table_rows(table: etree._Element) -> list[tuple[str, ...]]:
 
 
 def read_html(text: str) -> ReadDocument:
-    doc = ReadDocument(format="html")
+    doc = ReadDocument(format="html", raw_sample=text[:5000])
     text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text)
     try:
         root = lxml.html.document_fromstring(text)

@@ -14,25 +14,31 @@ from extractors.document import CHROME_LINE, Paragraph, Problem, ReadDocument, T
 MAX_PAGES = 300
 _PAGE_NUMBER = re.compile(r"^[-—–\s]*(第\s*)?\d{1,4}\s*(页|/\s*\d+)?[-—–\s]*$")
 _PARA_START = re.compile(
-    r"^([一二三四五六七八九十]+、|[(（][一二三四五六七八九十\d]+[)）]|\d+[.、]|图\s*\d|表\s*\d|注[:：]|附注)"
+    r"^([一二三四五六七八九十]+、|[(（][一二三四五六七八九十\d]+[)）]|\d+[.、](?!\d)|图\s*\d|表\s*\d|注[:：]|附注)"
 )
 
 
 def _join_lines(lines: list[str]) -> list[str]:
     """Rejoin wrapped lines into paragraphs. Chinese prose wraps anywhere, even inside a number
-    ("123" / "8.35"), so wrapped lines are concatenated without a space; a paragraph ends at a line
-    that ends a sentence or is clearly shorter than a full line, and before a heading or caption."""
+    ("123" / "8.35"), so wrapped lines are concatenated without a space. A paragraph ends at a line
+    that ends a sentence, or at a clearly short line (a heading, an issuer line), and before a
+    heading or caption; never where the break splits a number or a figure from its unit."""
     if not lines:
         return []
     full = statistics.median([len(x) for x in lines]) if len(lines) >= 3 else max(len(x) for x in lines)
     paras: list[str] = []
     cur = ""
-    for line in lines:
+    for i, line in enumerate(lines):
+        nxt = lines[i + 1] if i + 1 < len(lines) else ""
         if cur and _PARA_START.match(line):
             paras.append(cur)
             cur = ""
         sep = " " if cur and re.search(r"[A-Za-z]$", cur) and re.match(r"^[A-Za-z]", line) else ""
         cur = f"{cur}{sep}{line}"
+        split_figure = bool(re.search(r"[\d.]$", line) and re.match(r"^[\d.%]", nxt)) or bool(
+            re.match(r"^[\d.]+\s?(?:亿|万|元|%|人|吨)", nxt) and not re.search(r"[。：:！？]$", line))
+        if split_figure:
+            continue
         if re.search(r"[。：:！？]$", line) or len(line) < 0.6 * full or (_PARA_START.match(line) and len(line) < full):
             paras.append(cur)
             cur = ""
