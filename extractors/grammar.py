@@ -58,7 +58,7 @@ _GROWTH_CLAUSE = re.compile(
 )
 _GROWTH = re.compile(
     r"(?P<verb>增长率为|增长率|增长|增速为|增速|增幅为|增幅|上涨|提高|增加|下降|降幅为|降幅|下滑|回落|减少|降低|负增长)"
-    r"了?(?:为|达|达到)?(?:约|近|超过|超)?\s?(?P<num>-?\d+(?:\.\d+)?)\s?(?P<unit>%|倍|个百分点)"
+    r"了?(?:为|达|达到)?(?:约|近|超过|超)?\s?(?P<neg>负)?(?P<num>-?\d+(?:\.\d+)?)\s?(?P<unit>%|倍|个百分点)"
 )
 _DOWN_VERBS = {"下降", "降幅为", "降幅", "下滑", "回落", "减少", "降低", "负增长"}
 _MULTIPLE = re.compile(r"(?:是|为|相当于)(?:上年|去年|上年同期|上年的|去年同期)的?(?P<num>\d+(?:\.\d+)?)倍")
@@ -275,6 +275,8 @@ def _growths(text: str) -> list[_Growth]:
         if re.search(r"(?:贡献率|拉动)", text[max(0, m.start() - 6): m.start()]):
             continue
         num = float(m.group("num"))
+        if m.group("neg"):  # 增长负3.2%
+            num = -abs(num)
         if m.group("unit") == "倍":
             out.append(_Growth(m.start(), m.end(), None, m.group(0),
                                f"growth stated as a multiple ({m.group(0)}); kept as printed, not converted"))

@@ -27,8 +27,13 @@ def one(cat, text, indicator, **kw):
     ("地区生产总值比上年增长6.5%，总量达到123亿元。", 123.0, 6.5),
     ("全市地区生产总值12.3亿元，增长持平。", 12.3, 0.0),
     ("据初步核算，全年全市生产总值88.8亿元，比上年下降0.2 %。", 88.8, -0.2),
+    ("全市生产总值（GDP）实现85.6亿元，增长负3.2%。", 85.6, -3.2),
+    ("一般公共预算收入比上年下降12.3%，完成5.6亿元。", None, None),
 ])
 def test_gdp_forms(cat, text, value, growth):
+    if value is None:  # a sentence about another indicator: no GDP in it
+        assert all(o.indicator != "gdp" for o in parse(cat, text)[0])
+        return
     o = one(cat, text, "gdp")
     assert (o.value, o.growth_pct) == (value, growth)
 
