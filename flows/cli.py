@@ -18,8 +18,9 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-console = Console()
-err_console = Console(stderr=True)
+# piped or captured output gets wide lines rather than tables folded at 80 columns
+console = Console(width=None if sys.stdout.isatty() else 200)
+err_console = Console(stderr=True, width=None if sys.stderr.isatty() else 200)
 
 EXIT_OK_STATUSES = {"ok", "partial"}
 
@@ -62,10 +63,51 @@ def extract(
     raise typer.Exit(0 if result.status in EXIT_OK_STATUSES else 2)
 
 
+@app.command()
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="Documents to add to the archive (the manual inbox).")],
+    archive: Annotated[Path, typer.Option("--archive", help="Archive folder.")] = Path("archive"),
+) -> None:
+    """Add local files to the archive, identify unit and year, and say what happened to each."""
+    from catalog import load_catalog
+    from extractors.archive import Archive
+    from extractors.extract import extract_bytes
+
+    cat = load_catalog()
+    store = Archive(archive)
+    table = Table(show_edge=False, header_style="bold")
+    for col in ("file", "result", "status", "unit", "year", "sha256"):
+        table.add_column(col)
+    failed = 0
+    for path in paths:
+        if not path.is_file():
+            table.add_row(str(path), "[red]missing[/red]", "", "", "", "")
+            failed += 1
+            continue
+        data = path.read_bytes()
+        result = extract_bytes(data, path.name, cat=cat)
+        if result.status in ("blocked", "not_a_bulletin", "unreadable"):
+            # not archived: an anti-bot page or an unrelated page is not a source document
+            label = {"blocked": "blocked page", "not_a_bulletin": "not a bulletin",
+                     "unreadable": "unreadable"}[result.status]
+            reason = result.problems[0].message if result.problems else ""
+            table.add_row(str(path), f"[yellow]{label}[/yellow]", result.status, "", "", reason[:60])
+            failed += 1
+            continue
+        meta = {"unit_code": result.unit_code, "data_year": result.data_year, "title": result.title,
+                "kind": result.kind, "status": result.status}
+        side, added = store.put(data, origin=str(path.resolve()), origin_kind="file", meta=meta)
+        table.add_row(str(path), "[green]added[/green]" if added else "duplicate", result.status,
+                      result.unit_name or "?", str(result.data_year or "?"), side.sha256[:12])
+    console.print(table)
+    console.print(f"archive: {archive.resolve()}")
+    raise typer.Exit(1 if failed and failed == len(paths) else 0)
+
+
 def _fmt(v: float | None) -> str:
     if v is None:
         return ""
-    return f"{v:,.6g}" if abs(v) < 1e6 else f"{v:,.0f}"
+    return f"{v:,.10g}"  # all the digits stored: a rounded display would misquote the source
 
 
 def _print_result(path: Path, result) -> None:
