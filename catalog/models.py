@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from typing import Literal
+from typing import Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-QUALIFIERS = ("estimate", "preliminary", "approximate", "lower_bound", "cumulative")
-PRICE_BASES = ("current", "comparable")
-SOURCE_KINDS = (
+Qualifier = Literal["estimate", "preliminary", "approximate", "lower_bound", "cumulative"]
+PriceBasis = Literal["current", "comparable"]
+SourceKind = Literal[
     "bulletin",
     "census_bulletin",
     "yearbook",
@@ -22,8 +22,12 @@ SOURCE_KINDS = (
     "reference_work",
     "paper",
     "secondary",
-)
-UNIT_LEVELS = ("prefecture", "county_city", "county", "district", "zone_scope")
+]
+UnitLevel = Literal["prefecture", "county_city", "county", "district", "zone_scope"]
+QUALIFIERS = get_args(Qualifier)
+PRICE_BASES = get_args(PriceBasis)
+SOURCE_KINDS = get_args(SourceKind)
+UNIT_LEVELS = get_args(UnitLevel)
 
 # A period is a year (2020), a span of months (2020-01/2020-07), a span of years (2016/2020) or a
 # span with an open start (../2022-04: a cumulative figure "to April 2022").
@@ -85,7 +89,7 @@ class Unit(Frozen):
     unit_code: str
     name_zh: str
     name_en: str
-    level: Literal["prefecture", "county_city", "county", "district", "zone_scope"]
+    level: UnitLevel
     parent_code: str | None = None
     province: str
     note: str = ""
@@ -147,21 +151,10 @@ class CuratedFigure(Frozen):
     value: float | None = None
     unit: str
     growth_pct: float | None = None
-    qualifier: Literal["estimate", "preliminary", "approximate", "lower_bound", "cumulative"] | None = None
-    price_basis: Literal["current", "comparable"] | None = None
+    qualifier: Qualifier | None = None
+    price_basis: PriceBasis | None = None
     value_raw: str = ""
-    source_kind: Literal[
-        "bulletin",
-        "census_bulletin",
-        "yearbook",
-        "government_site",
-        "work_report",
-        "official_media",
-        "news",
-        "reference_work",
-        "paper",
-        "secondary",
-    ]
+    source_kind: SourceKind
     source_title: str
     source_url: str = ""
     published: str | None = None

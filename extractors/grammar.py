@@ -214,7 +214,7 @@ def _hits(sentence: str, lex: Lexicon) -> list[_Hit]:
         hits.append(_Hit(m.start(), m.end(), "其中", None, False))
     hits.sort(key=lambda h: h.start)
     # a gloss right after a name (地区生产总值（GDP）, 进出口总额（含边民互市）) belongs to that name
-    glosses = [(a, b) for a, b in _paren_spans(sentence)]
+    glosses = _paren_spans(sentence)
     out: list[_Hit] = []
     for h in hits:
         gloss = next(((a, b) for a, b in glosses if a < h.start < b), None)
@@ -618,6 +618,7 @@ def parse_table(table: Table, cat: Catalog, ctx: DocContext) -> list[Observation
     growth_col = next((i for i, v in sorted(roles.items()) if v == "growth"), None)
     unit_col = next((i for i, v in roles.items() if v == "unit"), None)
     out: list[Observation] = []
+    parser = SentenceParser(cat, ctx)
     for r_no, r in enumerate(rows, start=1):
         if r in header_rows or not r:
             continue
@@ -645,7 +646,6 @@ def parse_table(table: Table, cat: Catalog, ctx: DocContext) -> list[Observation
         g = _Growth(0, 0, float(growth), r[growth_col], None) if growth is not None else None
         if q is None and g is None:
             continue
-        parser = SentenceParser(cat, ctx)
         col = value_col if q is not None else growth_col
         o = parser._obs(code, period, q, g, None, False, f"{loc};col={(col or 0) + 1}", " | ".join(r))
         if o is None:

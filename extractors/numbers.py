@@ -5,7 +5,6 @@ Pure functions; nothing here knows about documents or indicators.
 
 from __future__ import annotations
 
-import functools
 import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
@@ -109,12 +108,6 @@ def chinese_year(raw: str) -> int | None:
     if len(raw) != 4 or any(c not in digits for c in raw):
         return None
     return int("".join(str(digits[c]) for c in raw))
-
-
-@functools.lru_cache(maxsize=64)
-def _unit_regex(raw_units: tuple[str, ...]) -> re.Pattern[str]:
-    alts = "|".join(re.escape(u) for u in sorted(raw_units, key=len, reverse=True))
-    return re.compile(rf"(?:{alts})")
 
 
 def scale(value: Decimal, raw_multiple: int, canonical_multiple: int) -> float:
