@@ -81,6 +81,38 @@ def split_text_row(line: str) -> list[str] | None:
     return cells
 
 
+_HEADER_CELL = re.compile(r"^(?:指\s*标(?:名称)?|项\s*目|名\s*称)$")
+_HEADER_FIELD = re.compile(r"绝对[数值额]|单位|增长|增速|比上年|同比|%|％|总量|数值|(?:19|20)\d{2}年")
+_SHORT_NUMBER = re.compile(r"^[-+]?\d[\d,]*(?:\.\d+)?%?$|^[-—–…/]+$")
+
+
+def one_cell_per_line(lines: list[str]) -> tuple[list[list[str]], int] | None:
+    """A table written one cell per line: a header (指标, then its column names) and then rows of a
+    name followed by as many figures as there are columns. Returns (rows, lines used) or None.
+
+    >>> one_cell_per_line(["指标", "绝对数", "比上年增长(%)", "地区生产总值", "95.4", "-0.2", "下文"])
+    ([['指标', '绝对数', '比上年增长(%)'], ['地区生产总值', '95.4', '-0.2']], 6)
+    """
+    if not lines or not _HEADER_CELL.match(lines[0].replace("　", " ").strip()):
+        return None
+    n = 0
+    while 1 + n < len(lines) and n < 4 and _HEADER_FIELD.search(lines[1 + n]) and len(lines[1 + n]) <= 16:
+        n += 1
+    if n == 0:
+        return None
+    rows = [lines[: 1 + n]]
+    i = 1 + n
+    while i + n < len(lines):
+        name, cells = lines[i], lines[i + 1: i + 1 + n]
+        if len(cells) < n or _SHORT_NUMBER.match(name) or len(name) > 30 or \
+                not all(_SHORT_NUMBER.match(c.replace(" ", "")) or c in ("万元", "亿元", "元", "万人", "人", "%")
+                        for c in cells):
+            break
+        rows.append([name, *cells])
+        i += 1 + n
+    return (rows, i) if len(rows) >= 2 else None
+
+
 def tables_from_lines(
     lines: list[tuple[str, str]], table_prefix: str, start_index: int = 1
 ) -> tuple[list[Paragraph], list[Table]]:
@@ -100,7 +132,22 @@ def tables_from_lines(
             paras.extend(Paragraph(text, loc) for _, text, loc in run)
         run, caption = [], ""
 
-    for text, loc in lines:
+    i = 0
+    while i < len(lines):
+        text, loc = lines[i]
+        stacked = (one_cell_per_line([t.strip() for t, _ in lines[i: i + 400]])
+                   if _HEADER_CELL.match(text.replace("　", " ").strip()) else None)
+        if stacked is not None:
+            flush()
+            if paras and len(paras[-1].text) <= 60 and re.search(r"单位|表\s*\d", paras[-1].text):
+                caption = paras.pop().text
+            rows, used = stacked
+            tables.append(Table(tuple(tuple(r) for r in rows), caption,
+                                f"{table_prefix}table={start_index + len(tables)}"))
+            caption = ""
+            i += used
+            continue
+        i += 1
         cells = split_text_row(text)
         if cells is not None:
             if not run and paras and len(paras[-1].text) <= 60 and re.search(r"单位|表\s*\d", paras[-1].text):

@@ -315,3 +315,19 @@ def test_overrides_win(generated_pdfs):
 def test_unknown_unit_override_is_an_error():
     with pytest.raises(ValueError, match="unknown unit code"):
         extract_path(DOCS / "tacheng_2023_text_tables.txt", unit="999999")
+
+
+def test_table_written_one_cell_per_line():
+    from extractors.extract import extract_bytes
+
+    text = "\n".join([
+        "2023年塔城市统计公报", "（SYNTHETIC test document; figures are invented）", "表1 主要指标", "单位：万元",
+        "指标", "绝对数", "比上年增长(%)", "地区生产总值", "954,000", "-0.2", "第一产业", "201,000", "5.2",
+        "全年社会消费品零售总额18.6亿元，增长3%。",
+    ])
+    r = extract_bytes(text.encode("utf-8"), "x.txt")
+    assert sorted(_key(o) for o in r.observations) == [
+        ("gdp", "2023", 95.4, "CNY_100M", -0.2),
+        ("retail_sales", "2023", 18.6, "CNY_100M", 3.0),
+        ("va_primary", "2023", 20.1, "CNY_100M", 5.2),
+    ]
