@@ -31,5 +31,10 @@ format: install
 	$(RUN) -m ruff check --fix .
 	$(RUN) -m ruff format .
 
+# The main job on its embedded defaults: bundled curated figures + whatever ./archive holds -> ./warehouse.
+# No network, no server: Prefect starts a temporary local one for the run.
+run: install
+	$(VENV)/bin/borderzones refresh --warehouse warehouse --archive archive
+
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

@@ -18,6 +18,7 @@ from catalog.models import (
     Indicator,
     MeasureUnit,
     PaperClaim,
+    PlausibleRange,
     RawUnit,
     Unit,
     UnitName,
@@ -27,6 +28,7 @@ from catalog.models import (
 DATA_DIR = Path(__file__).resolve().parent / "data"
 BUNDLED_CURATED = DATA_DIR / "curated" / "published_figures.csv"
 PAPER_CLAIMS = DATA_DIR / "reference" / "paper_claims.csv"
+PLAUSIBLE_RANGES = DATA_DIR / "plausible_ranges.csv"
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -127,6 +129,21 @@ class Catalog:
             if self.measure_units[code].family == family:
                 return code
         return None
+
+    def zone_units(self, zone_id: str) -> tuple[str, ...]:
+        """Every unit whose figures a zone's refresh covers: its host units, the paper's units, the
+        zone-scope unit, the host units' parents, and the children of all of these (districts).
+
+        A unit can belong to two zones; a refresh of either covers it.
+        """
+        z = self.zones[zone_id]
+        core = {*z.host_units, *z.paper_units, *([z.zone_scope_unit] if z.zone_scope_unit else [])}
+        core |= {p for u in z.host_units if (p := self.units[u].parent_code) in self.units}
+        core |= {u.unit_code for u in self.units.values() if u.parent_code in core and u.level != "zone_scope"}
+        return tuple(sorted(core))
+
+    def zones_of_unit(self, unit_code: str) -> tuple[str, ...]:
+        return tuple(z for z in self.zones if unit_code in self.zone_units(z))
 
 
 def _check_references(cat: Catalog) -> None:
@@ -242,3 +259,16 @@ def load_curated(path: Path | str, cat: Catalog | None = None) -> list[CuratedFi
 
 def load_paper_claims(path: Path | str = PAPER_CLAIMS) -> list[PaperClaim]:
     return load_models(Path(path), PaperClaim)
+
+
+def load_plausible_ranges(path: Path | str = PLAUSIBLE_RANGES, cat: Catalog | None = None) -> list[PlausibleRange]:
+    """Per-indicator plausible ranges; errors name the row when an indicator or unit is unknown."""
+    path = Path(path)
+    ranges = load_models(path, PlausibleRange)
+    if cat is not None:
+        problems = [f"row {i + 2}: unknown indicator {r.indicator!r} or unit {r.unit!r}" for i, r in enumerate(ranges)
+                    if r.indicator not in cat.indicators or r.unit not in cat.measure_units]
+        problems += [f"row {i + 2}: min {r.min} is above max {r.max}" for i, r in enumerate(ranges) if r.min > r.max]
+        if problems:
+            raise CatalogError(path, problems)
+    return ranges

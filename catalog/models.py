@@ -194,3 +194,14 @@ class PaperClaim(Frozen):
     unit: str
     formula: str
     text_location: str
+
+
+class PlausibleRange(Frozen):
+    """Bounds a value must lie within for its indicator, unit and level of unit (validation)."""
+
+    indicator: str
+    unit: str
+    level: Literal["any", "county", "prefecture"]
+    min: float
+    max: float
+    note: str = ""

@@ -14,7 +14,7 @@ from extractors.decode import decode_bytes, sniff_kind
 from extractors.document import Problem, ReadDocument
 from extractors.grammar import DocContext, Observation, SentenceParser, parse_table
 from extractors.html import read_html
-from extractors.identify import Identity, identify, is_blocked_text
+from extractors.identify import Identity, identify, is_blocked_text, publication_date
 from extractors.pdf import read_pdf
 from extractors.plaintext import read_text
 
@@ -31,6 +31,7 @@ class ExtractResult:
     data_year: int | None
     title: str | None
     format: str
+    published: str | None = None  # the publication date the document states (ISO), else None
     observations: list[Observation] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     extractor_version: str = EXTRACTOR_VERSION
@@ -47,6 +48,7 @@ class ExtractResult:
                 "kind": self.kind,
                 "status": self.status,
                 "format": self.format,
+                "published": self.published,
                 "extractor_version": self.extractor_version,
             },
             "observations": [
@@ -185,6 +187,8 @@ def extract_bytes(
             continue
         result.problems.append(Problem(severity, message))
 
+    edges = [p.text for p in doc.paragraphs[:12]] + [p.text for p in doc.paragraphs[-12:]]
+    result.published = publication_date(edges, doc.raw_sample, result.data_year)
     ctx = DocContext(data_year=result.data_year, default_period=ident.default_period, kind=ident.kind)
     if year and ident.default_period and not ident.default_period.startswith(str(year)):
         ctx.default_period = None

@@ -222,3 +222,63 @@ def identify(title_candidates: list[str], opening: list[str], body_sample: str, 
 
 def is_blocked_text(text: str) -> bool:
     return bool(_BLOCKED.search(normalize(text[:5000])))
+
+
+# A date line: the issuer's date under the title or at the end (2023年4月15日), a web page's
+# 发布时间/发布日期 field, or a <meta name="PubDate"> tag. Publication lags the data year by two months
+# to about two years; a date outside that window is a repost or a quoted date, not this document's.
+_DATE_CN = re.compile(r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+_DATE_ISO = re.compile(r"((?:19|20)\d{2})[-/.](\d{1,2})[-/.](\d{1,2})")
+_DATE_FIELD = re.compile(r"(?:发布时间|发布日期|发文日期|成文日期|日期|时间)\s*[:：]?\s*")
+_ISSUER = re.compile(r"统计局|调查队|来源|发布|日报|政府|^——")
+_META_DATE = re.compile(
+    r"<meta[^>]+name=[\"'](?:PubDate|pubdate|publishdate|firstpublishedtime|ArticleDate)[\"'][^>]*content=[\"']"
+    r"([^\"']+)[\"']", re.I)
+
+
+def _as_date(m: re.Match) -> str | None:
+    y, mo, d = (int(g) for g in m.groups())
+    if not (1 <= mo <= 12 and 1 <= d <= 31):
+        return None
+    return f"{y:04d}-{mo:02d}-{d:02d}"
+
+
+def publication_date(lines: list[str], raw_sample: str, data_year: int | None) -> str | None:
+    """The document's own publication date, or None when it does not state one clearly.
+
+    >>> publication_date(["瑞丽市统计局", "2021年4月20日"], "", 2020)
+    '2021-04-20'
+    >>> publication_date(["发布时间：2021-04-20 09:30"], "", 2020)
+    '2021-04-20'
+    >>> publication_date(["满洲里市统计局　国家统计局满洲里调查队　2023年4月20日"], "", 2022)
+    '2023-04-20'
+    >>> publication_date(["2018年12月31日"], "", 2020) is None   # before the data year: not this document
+    True
+    >>> publication_date(["截至2021年3月1日，全市常住人口10万人"], "", 2020) is None   # a sentence, not a date line
+    True
+    """
+    found: list[str] = []
+    for m in _META_DATE.finditer(raw_sample[:5000]):
+        iso = _DATE_ISO.search(m.group(1))
+        if iso and (d := _as_date(iso)):
+            found.append(d)
+    for line in lines:
+        text = line.strip()
+        if len(text) > 60:  # a date line is short; a sentence with a date in it is not one
+            continue
+        field_m = _DATE_FIELD.search(text)
+        if field_m:
+            m = _DATE_CN.match(text, field_m.end()) or _DATE_ISO.match(text, field_m.end())
+        elif _ISSUER.search(text) or len(text) <= 16:
+            # the issuer line ends with the date; a speech opens with "——2021年1月18日在…会议上"
+            m = _DATE_CN.search(text) or _DATE_ISO.search(text)
+            if m and m.end() < len(text) and not text[m.end():].lstrip().startswith("在"):
+                m = None
+        else:
+            m = None
+        if m and (d := _as_date(m)):
+            found.append(d)
+    if data_year is not None:
+        found = [d for d in found if data_year <= int(d[:4]) <= data_year + 2]
+    distinct = sorted(set(found))
+    return distinct[0] if len(distinct) == 1 else None

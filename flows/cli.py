@@ -95,7 +95,7 @@ def ingest(
             failed += 1
             continue
         meta = {"unit_code": result.unit_code, "data_year": result.data_year, "title": result.title,
-                "kind": result.kind, "status": result.status}
+                "kind": result.kind, "status": result.status, "published": result.published}
         side, added = store.put(data, origin=str(path.resolve()), origin_kind="file", meta=meta)
         table.add_row(str(path), "[green]added[/green]" if added else "duplicate", result.status,
                       result.unit_name or "?", str(result.data_year or "?"), side.sha256[:12])
@@ -103,6 +103,199 @@ def ingest(
     console.print(f"archive: {archive.resolve()}")
     raise typer.Exit(1 if failed and failed == len(paths) else 0)
 
+
+# ------------------------------------------------------------------------------------------------
+# refresh and zone
+
+
+def parse_years(text: str | None) -> tuple[int, int] | None:
+    """'2012-2024' or '2020' as an inclusive range.
+
+    >>> parse_years("2012-2024"), parse_years("2020"), parse_years(None)
+    ((2012, 2024), (2020, 2020), None)
+    """
+    if text is None:
+        return None
+    parts = text.replace("–", "-").split("-")
+    try:
+        years = [int(p) for p in parts]
+    except ValueError:
+        raise typer.BadParameter(f"{text!r} is not a year or a range such as 2012-2024") from None
+    if len(years) == 1:
+        years *= 2
+    if len(years) != 2 or not (1949 <= years[0] <= years[1] <= 2100):
+        raise typer.BadParameter(f"{text!r} is not a year or a range such as 2012-2024")
+    return years[0], years[1]
+
+
+WarehouseOpt = Annotated[Path, typer.Option("--warehouse", help="Warehouse folder (releases, latest).")]
+ArchiveOpt = Annotated[Path, typer.Option("--archive", help="Archive folder (raw documents).")]
+CuratedOpt = Annotated[list[Path] | None, typer.Option("--curated", help="A curated-figures CSV (repeatable).")]
+NoBundledOpt = Annotated[bool, typer.Option("--no-bundled-curated",
+                                            help="Leave out the curated figures bundled with the catalog.")]
+YearsOpt = Annotated[str | None, typer.Option("--years", help="Data years to refresh, e.g. 2012-2024 (default all).")]
+PolicyOpt = Annotated[str, typer.Option("--vintage-policy", help="latest | first_release")]
+VerboseOpt = Annotated[bool, typer.Option("--verbose", "-v", help="Show Prefect's INFO logs.")]
+
+
+@app.command()
+def refresh(
+    zones: Annotated[str | None, typer.Option("--zones", help="Comma-separated zone ids (default: all nine).")] = None,
+    years: YearsOpt = None,
+    warehouse: WarehouseOpt = Path("warehouse"),
+    archive: ArchiveOpt = Path("archive"),
+    curated: CuratedOpt = None,
+    no_bundled_curated: NoBundledOpt = False,
+    vintage_policy: PolicyOpt = "latest",
+    verbose: VerboseOpt = False,
+) -> None:
+    """Extract, validate and publish a release (the annual refresh).
+
+    Zones and years outside the selection keep the previous release's rows unchanged. Exit code 0 when a
+    release is published or nothing changed, 1 when a blocking check fails (the previous release stays
+    latest), 2 for bad input."""
+    zone_list = [z.strip() for z in zones.split(",") if z.strip()] if zones else None
+    _refresh(zone_list, parse_years(years), warehouse, archive, curated or [], not no_bundled_curated,
+             vintage_policy, verbose, single_zone=False)
+
+
+@app.command()
+def zone(
+    zone_id: Annotated[str, typer.Argument(help="Zone id, e.g. ruili (see catalog/data/zones.csv).")],
+    years: YearsOpt = None,
+    warehouse: WarehouseOpt = Path("warehouse"),
+    archive: ArchiveOpt = Path("archive"),
+    curated: CuratedOpt = None,
+    no_bundled_curated: NoBundledOpt = False,
+    vintage_policy: PolicyOpt = "latest",
+    verbose: VerboseOpt = False,
+) -> None:
+    """Rerun one zone: its rows are rebuilt, every other zone's rows are carried from the previous release."""
+    _refresh([zone_id], parse_years(years), warehouse, archive, curated or [], not no_bundled_curated,
+             vintage_policy, verbose, single_zone=True)
+
+
+def _refresh(zones, years, warehouse, archive, curated, bundled, policy, verbose, *, single_zone: bool) -> None:
+    from flows import env
+
+    env.apply(verbose)
+    from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    from catalog import CatalogError, load_catalog
+    from warehouse.build import RunSettings, validate_selection
+
+    cat = load_catalog()
+    if policy not in ("latest", "first_release"):
+        err_console.print(f"[red]error:[/red] --vintage-policy must be latest or first_release, not {policy!r}")
+        raise typer.Exit(2)
+    settings = RunSettings(warehouse=warehouse, archive=archive, curated=tuple(curated), bundled_curated=bundled,
+                           vintage_policy=policy, zones=tuple(zones) if zones else None, years=years)
+    try:
+        validate_selection(settings, cat)
+        from warehouse.build import load_curated_all
+
+        load_curated_all(settings, cat)  # fail before starting Prefect when a curated file is wrong
+    except (ValueError, CatalogError) as exc:
+        err_console.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from None
+
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/"
+                  "{task.total}"), TimeElapsedColumn(), console=err_console, transient=True) as bar:
+        n_zones = len(zones) if zones else len(cat.zones) + 1
+        job = bar.add_task("starting Prefect (a temporary local server, ~15 s)", total=n_zones + 2)
+
+        def on_progress(event: str, d: dict) -> None:
+            if event == "zone_start":
+                bar.update(job, description=f"zone {d['zone']}: reading documents")
+            elif event == "document":
+                bar.update(job, description=f"zone {d['zone_id']}: {d['status']} {str(d['title'] or d['sha256'])[:40]}")
+            elif event == "zone_done":
+                bar.advance(job)
+            elif event == "lock_wait":
+                bar.update(job, description="waiting for another publish to finish (warehouse lock)")
+            elif event == "build":
+                bar.update(job, description=f"building the panel from {d['observations']} observations")
+            elif event == "validate":
+                bar.advance(job)
+                bar.update(job, description="validating (great-expectations)")
+            elif event == "write":
+                bar.advance(job)
+                bar.update(job, description="writing the release")
+
+        from flows import pipeline
+
+        pipeline.progress = on_progress
+        try:
+            if single_zone:
+                result = pipeline.refresh_zone(zones[0], years, settings)
+            else:
+                result = pipeline.annual_refresh(zones, years, settings)
+        except pipeline.ValidationBlocked as exc:
+            bar.stop()
+            err_console.print(f"[red]blocked:[/red] {exc}")
+            raise typer.Exit(1) from None
+        finally:
+            pipeline.progress = None
+    _print_summary(result)
+
+
+def _short_python() -> str:
+    exe = Path(sys.executable)
+    try:
+        return str(exe.relative_to(Path.cwd()))
+    except ValueError:
+        return str(exe)
+
+
+def zone_validation_status(validation, cat) -> dict[str, str]:
+    """Per zone: 'passed', 'passed (n warnings)' or 'BLOCKED (n)', from the rows each failed check names
+    (a named row starts with its unit code or series id)."""
+    per_zone: dict[str, dict[str, set]] = {z: {"blocking": set(), "warning": set()} for z in cat.zones}
+    for r in validation[~validation["success"]].to_dict("records"):
+        for line in (r["failures"] or "").splitlines():
+            head = line.split(" ", 1)[0].removeprefix("zone:").removeprefix("ZONE:")
+            zones = [head] if head in cat.zones else cat.zones_of_unit(head) if head in cat.units else []
+            for z in zones:
+                per_zone[z][r["severity"]].add(r["check"])
+    out = {}
+    for z, d in per_zone.items():
+        if d["blocking"]:
+            out[z] = f"BLOCKED ({len(d['blocking'])})"
+        else:
+            out[z] = "passed" + (f" ({len(d['warning'])} warnings)" if d["warning"] else "")
+    return out
+
+
+def _print_summary(result) -> None:
+    from catalog import load_catalog
+
+    out = result.outcome
+    v = result.validation
+    statuses = zone_validation_status(v, load_catalog()) if v is not None else {}
+    t = Table(title="refresh summary", show_edge=False, header_style="bold")
+    for col in ("zone", "documents ok", "partial", "failed", "observations", "validation"):
+        t.add_column(col, justify="left" if col == "zone" else "right")
+    for z, c in result.zones.items():
+        if z == "unassigned" and not (c["ok"] or c["partial"] or c["failed"]):
+            continue
+        t.add_row(z, str(c["ok"]), str(c["partial"]), str(c["failed"]), str(c["observations"]), statuses.get(z, "-"))
+    console.print(t)
+    for d in result.documents:
+        if d["status"] not in ("ok", "partial"):
+            first = (d["problems"] or "").splitlines()[0] if d["problems"] else ""
+            console.print(f"  [yellow]{d['status']}[/yellow] {d['sha256'][:12]} {d['title'] or ''}: {first}")
+    n_warn = int((~v["success"] & (v["severity"] == "warning")).sum()) if v is not None else 0
+    console.print(f"validation: {len(v) if v is not None else 0} checks, all blocking checks passed, "
+                  f"{n_warn} warnings")
+    if out.created:
+        console.print(f"[green]release[/green] {out.release_id} written: {out.path}")
+    else:
+        console.print(f"no change since {out.release_id}: no new release ({out.path})")
+    latest = out.path.parent.parent / "latest"
+    console.print(f"latest: {latest}")
+    console.print(f"validation report: {out.path / 'report' / 'validation.html'}")
+    console.print(f"look at it: {_short_python()} -c \"import duckdb; print(duckdb.sql(\\\"SELECT * FROM "
+                  f"'{latest}/panel.parquet' LIMIT 20\\\"))\"")
 
 def _fmt(v: float | None) -> str:
     if v is None:

@@ -23,3 +23,18 @@ def generated_pdfs(tmp_path_factory):
     import pdfgen
 
     return pdfgen.write_all(tmp_path_factory.mktemp("pdfs"))
+
+
+@pytest.fixture(scope="session")
+def prefect_harness(tmp_path_factory):
+    """One temporary Prefect server for the whole session (it takes ~20 s to start), with its own home."""
+    import os
+
+    from flows import env
+
+    env.apply()
+    os.environ["PREFECT_HOME"] = str(tmp_path_factory.mktemp("prefect_home"))
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=120):
+        yield

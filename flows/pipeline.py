@@ -1,0 +1,258 @@
+"""Prefect flows: refresh_zone, annual_refresh and publish.
+
+The flows only wire the steps of warehouse/ and validation/: a task per zone collects its documents
+(extraction is cached per document hash + extractor code under the warehouse, so unchanged documents
+cost a file read) and a publish flow merges, validates and writes the release under the warehouse lock.
+Nothing here touches the network; retries belong to the fetcher.
+"""
+
+from __future__ import annotations
+
+from flows import env
+
+env.apply()
+
+import json  # noqa: E402 - after the environment defaults, which prefect reads at import
+import shutil  # noqa: E402
+import tempfile  # noqa: E402
+from collections.abc import Callable  # noqa: E402
+from dataclasses import dataclass, field  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import pandas as pd  # noqa: E402
+from prefect import flow, get_run_logger, task  # noqa: E402
+from prefect.artifacts import create_markdown_artifact, create_table_artifact  # noqa: E402
+from prefect.cache_policies import NO_CACHE  # noqa: E402
+
+from catalog import Catalog, load_catalog  # noqa: E402
+from warehouse.build import (  # noqa: E402
+    RunSettings,
+    ZoneCollection,
+    assemble,
+    build_tables,
+    code_version,
+    collect_zone,
+    load_curated_all,
+    validate_selection,
+)
+from warehouse.release import (  # noqa: E402
+    PublishOutcome,
+    latest_id,
+    publish_lock,
+    read_table,
+    write_release,
+)
+from warehouse.schemas import OBSERVATIONS, SOURCES  # noqa: E402
+
+# The CLI sets this to show progress; the flows call it with (event, detail) and never depend on it.
+progress: Callable[[str, dict], None] | None = None
+
+
+def _notify(event: str, **detail) -> None:
+    if progress is not None:
+        progress(event, detail)
+
+
+class ValidationBlocked(RuntimeError):
+    """A blocking check failed: no release was written; `validation` names the offending rows."""
+
+    def __init__(self, validation: pd.DataFrame, latest: str | None):
+        self.validation = validation
+        self.latest = latest
+        failed = validation[(validation["severity"] == "blocking") & ~validation["success"]]
+        lines = [f"{len(failed)} blocking check(s) failed; no release written"
+                 + (f" (latest stays {latest})" if latest else "")]
+        for r in failed.to_dict("records"):
+            lines.append(f"- {r['check']}: {r['description']} — {r['n_failed']} row(s):")
+            lines += [f"    {line}" for line in (r["failures"] or "").splitlines()]
+        super().__init__("\n".join(lines))
+
+
+@dataclass
+class RefreshResult:
+    outcome: PublishOutcome
+    settings: RunSettings
+    zones: dict[str, dict] = field(default_factory=dict)  # zone -> counts
+    documents: list[dict] = field(default_factory=list)
+    validation: pd.DataFrame | None = None
+
+
+def _artifact_key(*parts: str) -> str:
+    return "-".join(p.replace("_", "-").lower() for p in parts)
+
+
+@task(name="collect-zone", task_run_name="collect-{zone_label}", cache_policy=NO_CACHE)
+def collect_zone_task(zone_label: str, zone_id: str | None, settings: RunSettings,
+                      curated: tuple[list[dict], list[dict]]) -> ZoneCollection:
+    logger = get_run_logger()
+    cat = _catalog()
+    _notify("zone_start", zone=zone_label)
+    col = collect_zone(zone_id, settings, cat, curated, on_document=lambda d: _notify("document", **d))
+    counts = col.counts()
+    logger.info("%s: %d documents (%s), %d observations", zone_label, len(col.documents),
+                ", ".join(f"{k} {v}" for k, v in sorted(counts.items())) or "none", len(col.observations))
+    for d in col.documents:
+        if d["status"] not in ("ok", "partial"):
+            logger.warning("%s: document %s (%s) is %s: %s", zone_label, d["sha256"][:12], d["title"], d["status"],
+                           (d["problems"] or "").splitlines()[0] if d["problems"] else "")
+    _notify("zone_done", zone=zone_label, documents=len(col.documents), observations=len(col.observations))
+    return col
+
+
+_CAT: Catalog | None = None
+
+
+def _catalog() -> Catalog:
+    global _CAT
+    if _CAT is None:
+        _CAT = load_catalog()
+    return _CAT
+
+
+@task(name="validate", cache_policy=NO_CACHE)
+def validate_task(observations: pd.DataFrame, panel: pd.DataFrame) -> pd.DataFrame:
+    from validation.suites import validate_tables  # great-expectations is slow to import: only here
+
+    _notify("validate")
+    return validate_tables(observations, panel, _catalog())
+
+
+@flow(name="publish", log_prints=False)
+def publish(settings: RunSettings, staging: str) -> dict:
+    """Merge the staged fresh rows with the previous release, validate, and write a release.
+
+    Holds the warehouse lock throughout, so concurrent publishers queue and each builds on the last.
+    Raises ValidationBlocked (leaving latest untouched) when a blocking check fails.
+    """
+    from validation.report import validation_html
+    from validation.suites import blocking_failures
+
+    logger = get_run_logger()
+    cat = _catalog()
+    staged = Path(staging)
+    collections = [ZoneCollection(None, pd.read_parquet(staged / "observations.parquet").to_dict("records"),
+                                  pd.read_parquet(staged / "sources.parquet").to_dict("records"))]
+    for c in collections:
+        c.observations = [{k: (None if _isna(v) else v) for k, v in r.items()} for r in c.observations]
+        c.sources = [{k: (None if _isna(v) else v) for k, v in r.items()} for r in c.sources]
+    manifest_extra = json.loads((staged / "manifest_extra.json").read_text(encoding="utf-8"))
+    with publish_lock(settings.warehouse, on_wait=lambda: _notify("lock_wait")):
+        parent = latest_id(settings.warehouse)
+        previous = None
+        if parent is not None:
+            previous = (read_table(settings.warehouse, parent, "observations"),
+                        read_table(settings.warehouse, parent, "sources"))
+        obs, sources = assemble(collections, previous, settings, cat)
+        _notify("build", observations=len(obs))
+        tables = build_tables(obs, sources, cat, settings.vintage_policy)
+        validation = validate_task(tables["observations"], tables["panel"])
+        tables["validation"] = validation
+        if len(blocking_failures(validation)):
+            raise ValidationBlocked(validation, parent)
+        _notify("write")
+        manifest_extra["input_documents"] = sorted(s for s, o in zip(sources["source_id"], sources["origin"],
+                                                                      strict=True) if o == "archive")
+        manifest_extra["validation"] = {
+            "checks": len(validation), "blocking_failed": 0,
+            "warnings_failed": int((~validation["success"] & (validation["severity"] == "warning")).sum())}
+        report = validation_html(validation, "Validation report").encode("utf-8")
+        outcome = write_release(settings.warehouse, tables, manifest_extra, {"report/validation.html": report})
+    if outcome.created:
+        logger.info("release %s written (%s)", outcome.release_id, outcome.path)
+    else:
+        logger.info("no change since %s: no new release", outcome.release_id)
+    create_markdown_artifact(_release_markdown(outcome, validation), key="release-summary",
+                             description="The release this run published")
+    return {"release_id": outcome.release_id, "path": str(outcome.path), "created": outcome.created,
+            "parent": outcome.parent, "row_counts": outcome.row_counts, "validation": validation}
+
+
+def _isna(v) -> bool:
+    try:
+        return bool(pd.isna(v))
+    except (TypeError, ValueError):
+        return False
+
+
+def _release_markdown(outcome: PublishOutcome, validation: pd.DataFrame) -> str:
+    head = (f"# Release `{outcome.release_id}`\n\n" if outcome.created
+            else f"# No change since `{outcome.release_id}`\n\nThe tables are identical; no new release.\n\n")
+    rows = "\n".join(f"| {k} | {v} |" for k, v in outcome.row_counts.items())
+    warn = validation[~validation["success"]]
+    warn_md = "\n".join(f"- `{r['check']}` ({r['severity']}): {r['n_failed']} row(s)" for r in warn.to_dict("records"))
+    return (f"{head}Path: `{outcome.path}`  \nParent: `{outcome.parent}`\n\n| table | rows |\n|---|---|\n{rows}\n\n"
+            f"## Checks\n{len(validation)} run; {len(warn)} not passed (warnings only: blocking checks all passed)\n\n"
+            f"{warn_md}\n\nOpen it: `duckdb -c \"SELECT * FROM '{outcome.path}/panel.parquet' LIMIT 10\"`\n")
+
+
+def _run(settings: RunSettings, zone_ids: list[str | None]) -> RefreshResult:
+    cat = _catalog()
+    validate_selection(settings, cat)
+    curated = load_curated_all(settings, cat)
+    _notify("start", zones=[z or "(no zone)" for z in zone_ids])
+    collections = []
+    for z in zone_ids:
+        label = z or "unassigned"
+        col = collect_zone_task(label, z, settings, curated)
+        collections.append(col)
+        if col.documents:
+            create_table_artifact(
+                [{k: d[k] for k in ("sha256", "title", "unit_code", "data_year", "status", "observations", "cached")}
+                 for d in col.documents],
+                key=_artifact_key("documents", label), description=f"Documents of {label} and their status")
+    fresh_obs = pd.DataFrame([r for c in collections for r in c.observations], columns=OBSERVATIONS.names)
+    fresh_src = pd.DataFrame([s for c in collections for s in c.sources], columns=SOURCES.names)
+    staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=_ensure(settings.warehouse)))
+    try:
+        fresh_obs.astype({c: object for c in fresh_obs.columns}).to_parquet(staging / "observations.parquet")
+        fresh_src.astype({c: object for c in fresh_src.columns}).to_parquet(staging / "sources.parquet")
+        extra = {"code_version": code_version(), "vintage_policy": settings.vintage_policy,
+                 "refreshed": {"zones": list(settings.zones) if settings.zones else "all",
+                               "years": list(settings.years) if settings.years else "all"},
+                 "curated_files": [{"name": Path(p).name, "sha256": _sha256_file(p)} for p in settings.curated_files]}
+        (staging / "manifest_extra.json").write_text(json.dumps(extra), encoding="utf-8")
+        published = publish(settings, str(staging))
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    outcome = PublishOutcome(published["release_id"], Path(published["path"]), published["created"],
+                             published["parent"], published["row_counts"])
+    result = RefreshResult(outcome, settings, validation=published["validation"])
+    for c in collections:
+        label = c.zone_id or "unassigned"
+        counts = c.counts()
+        result.zones[label] = {"ok": counts.get("ok", 0), "partial": counts.get("partial", 0),
+                               "failed": sum(v for k, v in counts.items() if k not in ("ok", "partial")),
+                               "observations": len(c.observations)}
+        result.documents += c.documents
+    return result
+
+
+def _ensure(p: Path) -> Path:
+    Path(p).mkdir(parents=True, exist_ok=True)
+    return Path(p)
+
+
+def _sha256_file(p: Path) -> str:
+    import hashlib
+
+    return hashlib.sha256(Path(p).read_bytes()).hexdigest()
+
+
+@flow(name="refresh-zone")
+def refresh_zone(zone_id: str, years: tuple[int, int] | None = None, settings: RunSettings | None = None
+                 ) -> RefreshResult:
+    """Rerun one zone: its documents and curated figures are read again; every other zone's rows are
+    carried unchanged from the previous release."""
+    settings = (settings or RunSettings()).model_copy(update={"zones": (zone_id,), "years": years})
+    return _run(settings, [zone_id])
+
+
+@flow(name="annual-refresh")
+def annual_refresh(zones: list[str] | None = None, years: tuple[int, int] | None = None,
+                   settings: RunSettings | None = None) -> RefreshResult:
+    """Refresh the given zones (all by default) over the given years (all by default) and publish."""
+    cat = _catalog()
+    settings = (settings or RunSettings()).model_copy(update={"zones": tuple(zones) if zones else None,
+                                                              "years": years})
+    zone_ids: list[str | None] = list(zones) if zones else [*cat.zones, None]
+    return _run(settings, zone_ids)

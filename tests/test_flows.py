@@ -1,0 +1,89 @@
+"""The flows end to end, as a user runs them through the CLI, under one Prefect test server.
+
+Inputs: SYNTHETIC documents (tests/fixtures/documents) and the SYNTHETIC curated file, copied and
+edited by the test. The steps build on each other, so they are one test."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pandas as pd
+from typer.testing import CliRunner
+
+from extractors.archive import Archive
+from flows.cli import app
+from warehouse.release import latest_id, list_releases, read_table
+
+FIX = Path(__file__).parent / "fixtures"
+
+
+def _cli(*args: str):
+    return CliRunner().invoke(app, list(args), catch_exceptions=False)
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def test_refresh_rerun_zone_and_blocked_release(prefect_harness, tmp_path):
+    wh, ar, cur = tmp_path / "warehouse", tmp_path / "archive", tmp_path / "figures.csv"
+    shutil.copy(FIX / "curated" / "synthetic_zones.csv", cur)
+    store = Archive(ar)
+    for name, unit, year in (("mzl_2022_utf8_chrome.html", "150781", 2022), ("empty.txt", None, None)):
+        store.put((FIX / "documents" / name).read_bytes(), origin=name, origin_kind="file",
+                  meta={"unit_code": unit, "data_year": year})
+    common = ["--warehouse", str(wh), "--archive", str(ar), "--curated", str(cur), "--no-bundled-curated"]
+
+    # 1. the annual refresh publishes a release
+    r = _cli("refresh", *common)
+    assert r.exit_code == 0, r.output
+    first = latest_id(wh)
+    assert first and f"release {first} written" in r.output
+    assert "manzhouli" in r.output and "duckdb" in r.output
+    obs1 = read_table(wh, first, "observations")
+    assert {"extracted", "curated"} <= set(obs1["origin"])
+    src = read_table(wh, first, "sources")
+    bad = src[src["status"] == "unreadable"]  # the empty document is listed with its status, not fatal
+    assert bad["problems"].tolist() == ["error: the document is empty"]
+    bytes1 = {p.name: p.read_bytes() for p in (wh / "releases" / first).glob("*.parquet")}
+
+    # 2. the same inputs again: no new release, the same bytes
+    r = _cli("refresh", *common)
+    assert r.exit_code == 0 and f"no change since {first}" in r.output
+    assert list_releases(wh) == [first]
+    assert {p.name: p.read_bytes() for p in (wh / "releases" / first).glob("*.parquet")} == bytes1
+
+    # 3. a revised figure for ruili and one for manzhouli; only ruili is rerun
+    _edit(cur, "533102,瑞丽市,2020,gdp,201,", "533102,瑞丽市,2020,gdp,205,")
+    _edit(cur, "150781,满洲里市,2020,gdp,170,", "150781,满洲里市,2020,gdp,171,")
+    r = _cli("zone", "ruili", *common)
+    assert r.exit_code == 0, r.output
+    second = latest_id(wh)
+    assert second != first
+    obs2 = read_table(wh, second, "observations")
+    pan1, pan2 = read_table(wh, first, "panel"), read_table(wh, second, "panel")
+    gdp = pan2[(pan2.series_id == "533102") & (pan2.period == "2020") & (pan2.indicator == "gdp")]
+    assert gdp["value"].tolist() == [205.0]
+    not_ruili = ~obs1["unit_code"].isin(["533100", "533102", "ZONE:ruili"])
+    pd.testing.assert_frame_equal(obs1[not_ruili].reset_index(drop=True),
+                                  obs2[~obs2["unit_code"].isin(["533100", "533102", "ZONE:ruili"])]
+                                  .reset_index(drop=True))
+    mzl = pan2[(pan2.series_id == "150781") & (pan2.period == "2020") & (pan2.indicator == "gdp")]
+    assert mzl["value"].tolist() == [170.0]  # manzhouli was not rerun: its row is the previous release's
+    others1 = pan1[pan1.zone_id.fillna("") != "ruili"].reset_index(drop=True)
+    others2 = pan2[pan2.zone_id.fillna("") != "ruili"].reset_index(drop=True)
+    pd.testing.assert_frame_equal(others1, others2)
+
+    # 4. a 10⁴ slip is blocked: exit 1, the row named, latest untouched
+    _edit(cur, "231086,东宁市,2020,gdp,140,", "231086,东宁市,2020,gdp,1400000,")
+    r = _cli("refresh", *common)
+    assert r.exit_code == 1
+    assert "blocked" in r.output and "231086 东宁市 2020 gdp = 1400000 CNY_100M" in r.output
+    assert latest_id(wh) == second and list_releases(wh) == sorted([first, second])
+
+    # 5. bad input is a clear error before anything runs
+    r = _cli("zone", "atlantis", *common)
+    assert r.exit_code == 2 and "unknown zone 'atlantis'" in r.output

@@ -1,0 +1,314 @@
+"""Validation of the observations and panel tables.
+
+Two engines, one result table:
+- great-expectations suites for the column-level contract (keys present and unique, codes in the
+  vocabularies, per-indicator plausible ranges that catch 万/亿 slips, growth bounds);
+- plain pandas rules for what needs several rows at once (sectors sum to GDP, exports + imports =
+  total, the structure ratio sums to about 100, conflicting sources).
+
+Every check is `blocking` (the release is not written) or `warning` (recorded, release goes on).
+great-expectations is imported only here and only when a validation runs (it costs 5–6 s).
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Literal
+
+import pandas as pd
+
+from catalog import Catalog
+from catalog.loader import load_plausible_ranges
+from catalog.models import PERIOD_RE
+
+Severity = Literal["blocking", "warning"]
+MAX_NAMED = 20
+
+COUNTY_LEVELS = {"county_city", "county", "district", "zone_scope"}
+
+# Year-on-year growth (%) beyond which a figure is worth a second look, by indicator category.
+GROWTH_WARN = {"national_accounts": (-30.0, 60.0)}
+GROWTH_WARN_DEFAULT = (-95.0, 1000.0)
+
+
+@dataclass(frozen=True)
+class GxCheck:
+    """One great-expectations expectation with its id and severity."""
+
+    table: str
+    check: str
+    severity: Severity
+    description: str
+    kind: str  # not_null | unique | in_set | between | regex
+    column: str | list[str]
+    kwargs: dict = field(default_factory=dict)
+    where: tuple[tuple[str, str], ...] = ()  # equality row conditions, ANDed
+
+
+@dataclass
+class CheckResult:
+    table_name: str
+    check: str
+    severity: Severity
+    engine: str
+    description: str
+    success: bool
+    n_checked: int
+    n_failed: int
+    failures: str | None
+
+    def as_row(self) -> dict:
+        return self.__dict__.copy()
+
+
+def _level(cat: Catalog, unit_code: str) -> str:
+    u = cat.units.get(unit_code)
+    return "county" if u is None or u.level in COUNTY_LEVELS else "prefecture"
+
+
+def observation_checks(cat: Catalog) -> list[GxCheck]:
+    t = "observations"
+    checks = [
+        GxCheck(t, f"{t}.{c}_present", "blocking", f"{c} is present", "not_null", c)
+        for c in ("obs_id", "unit_code", "period", "indicator", "unit", "source_id", "source_kind", "locator")
+    ]
+    checks += [
+        GxCheck(t, f"{t}.obs_id_unique", "blocking", "obs_id is unique", "unique", "obs_id"),
+        GxCheck(t, f"{t}.one_value_per_source_cell", "warning",
+                "one figure per source, unit, period, indicator and unit of measure", "unique",
+                ["source_id", "unit_code", "period", "indicator", "unit"]),
+        GxCheck(t, f"{t}.unit_code_known", "blocking", "unit_code is in the catalog", "in_set", "unit_code",
+                {"value_set": sorted(cat.units)}),
+        GxCheck(t, f"{t}.indicator_known", "blocking", "indicator is in the catalog", "in_set", "indicator",
+                {"value_set": sorted(cat.indicators)}),
+        GxCheck(t, f"{t}.unit_in_vocabulary", "blocking", "unit is in the unit-of-measure vocabulary", "in_set",
+                "unit", {"value_set": sorted(cat.measure_units)}),
+        GxCheck(t, f"{t}.period_format", "blocking", "period is 2020, 2020-01/2020-07 or 2016/2020", "regex",
+                "period", {"regex": PERIOD_RE.pattern}),
+        GxCheck(t, f"{t}.growth_above_minus_100", "blocking", "growth_pct is not below -100 %", "between",
+                "growth_pct", {"min_value": -100.0}),
+    ]
+    checks += [
+        GxCheck(t, f"{t}.unit_is_the_indicators", "blocking",
+                "unit is the indicator's canonical unit or one of its other currencies (indicators.toml)", "in_set",
+                "_unit_ok", {"value_set": [True]}),
+        GxCheck(t, f"{t}.value_at_least_plausible_min", "blocking",
+                "value is not below its indicator's plausible minimum for the unit's level (plausible_ranges.csv; "
+                "catches a figure in 亿元 read as 万元)", "pair_ge", ["value", "_min"]),
+        GxCheck(t, f"{t}.value_at_most_plausible_max", "blocking",
+                "value is not above its indicator's plausible maximum for the unit's level (plausible_ranges.csv; "
+                "catches a figure in 万元 read as 亿元)", "pair_ge", ["_max", "value"]),
+        GxCheck(t, f"{t}.growth_at_least_plausible", "warning",
+                f"growth_pct is not below the plausible bound of its category (national accounts "
+                f"{GROWTH_WARN['national_accounts'][0]:g} %, others {GROWTH_WARN_DEFAULT[0]:g} %)",
+                "pair_ge", ["growth_pct", "_gmin"]),
+        GxCheck(t, f"{t}.growth_at_most_plausible", "warning",
+                f"growth_pct is not above the plausible bound of its category (national accounts "
+                f"{GROWTH_WARN['national_accounts'][1]:g} %, others {GROWTH_WARN_DEFAULT[1]:g} %)",
+                "pair_ge", ["_gmax", "growth_pct"]),
+    ]
+    return checks
+
+
+def panel_checks(cat: Catalog) -> list[GxCheck]:
+    t = "panel"
+    checks = [
+        GxCheck(t, f"{t}.{c}_present", "blocking", f"{c} is present", "not_null", c)
+        for c in ("series_id", "period", "indicator", "unit", "obs_ids", "vintage_policy")
+    ]
+    checks += [
+        GxCheck(t, f"{t}.key_unique", "blocking", "one row per series, period, indicator and unit", "unique",
+                ["series_id", "period", "indicator", "unit"]),
+        GxCheck(t, f"{t}.unit_in_vocabulary", "blocking", "unit is in the unit-of-measure vocabulary", "in_set",
+                "unit", {"value_set": sorted(cat.measure_units)}),
+        GxCheck(t, f"{t}.status_known", "blocking", "status is ok or conflict", "in_set", "status",
+                {"value_set": ["ok", "conflict"]}),
+        GxCheck(t, f"{t}.no_conflicts", "warning",
+                "no cell where sources of equal date and standing disagree (such cells are left empty)", "in_set",
+                "status", {"value_set": ["ok"]}),
+    ]
+    checks += [
+        GxCheck(t, f"{t}.value_at_least_plausible_min", "blocking",
+                "value is not below its indicator's plausible minimum (level-free ranges only: zone totals add up "
+                "several units)", "pair_ge", ["value", "_min"]),
+        GxCheck(t, f"{t}.value_at_most_plausible_max", "blocking",
+                "value is not above its indicator's plausible maximum (level-free ranges only)", "pair_ge",
+                ["_max", "value"]),
+    ]
+    return checks
+
+
+def _describe_obs(df: pd.DataFrame) -> pd.Series:
+    def one(r) -> str:
+        v = "" if pd.isna(r["value"]) else f"{r['value']:.10g}"
+        g = "" if pd.isna(r["growth_pct"]) else f", growth {r['growth_pct']:.10g} %"
+        return (f"{r['unit_code']} {r['unit_name'] or ''} {r['period']} {r['indicator']} = {v} {r['unit']}{g} "
+                f"[{r['locator']}; source {str(r['source_id'])[:12]}]")
+    return df.apply(one, axis=1) if len(df) else pd.Series([], dtype=object)
+
+
+def _describe_panel(df: pd.DataFrame) -> pd.Series:
+    def one(r) -> str:
+        v = "" if pd.isna(r["value"]) else f"{r['value']:.10g}"
+        name = r["name_zh"] or ""
+        return f"{r['series_id']} {name} {r['period']} {r['indicator']} = {v} {r['unit']} [{r['obs_ids']}]"
+    return df.apply(one, axis=1) if len(df) else pd.Series([], dtype=object)
+
+
+_GX_CONTEXT = None
+_GX_RUNS = 0
+
+
+def _run_gx(frame: pd.DataFrame, checks: list[GxCheck], name: str) -> list[CheckResult]:
+    """Run the checks as one great-expectations suite over a frame that has a `_ref` column naming each row."""
+    prev_capture = logging.captureWarnings  # GX switches warnings capture on at import: undo it
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        import great_expectations as gx
+        from great_expectations.data_context.types.base import ProgressBarsConfig
+        from great_expectations.expectations.row_conditions import Column as GxColumn
+    prev_capture(False)
+    for name in [n for n in logging.root.manager.loggerDict if n.startswith("great_expectations")]:
+        logging.getLogger(name).setLevel(logging.ERROR)  # "Created temporary directory…" on every context
+    logging.getLogger("great_expectations").setLevel(logging.ERROR)
+
+    global _GX_CONTEXT, _GX_RUNS
+    if _GX_CONTEXT is None:  # one ephemeral context per process: each new one makes a temporary docs folder
+        _GX_CONTEXT = gx.get_context(mode="ephemeral")
+        _GX_CONTEXT.variables.progress_bars = ProgressBarsConfig(globally=False)
+    ctx = _GX_CONTEXT
+    _GX_RUNS += 1
+    batch = (ctx.data_sources.add_pandas(f"borderzones_{name}_{_GX_RUNS}").add_dataframe_asset(name)
+             .add_batch_definition_whole_dataframe("all").get_batch(batch_parameters={"dataframe": frame}))
+    suite = gx.ExpectationSuite(name=f"{name}_suite")
+    make: dict[str, Callable] = {
+        "not_null": lambda c, kw: gx.expectations.ExpectColumnValuesToNotBeNull(column=c, **kw),
+        "unique": lambda c, kw: (
+            gx.expectations.ExpectCompoundColumnsToBeUnique(column_list=c, **kw) if isinstance(c, list)
+            else gx.expectations.ExpectColumnValuesToBeUnique(column=c, **kw)),
+        "in_set": lambda c, kw: gx.expectations.ExpectColumnValuesToBeInSet(column=c, **kw),
+        "between": lambda c, kw: gx.expectations.ExpectColumnValuesToBeBetween(column=c, **kw),
+        "regex": lambda c, kw: gx.expectations.ExpectColumnValuesToMatchRegex(column=c, **kw),
+        "pair_ge": lambda c, kw: gx.expectations.ExpectColumnPairValuesAToBeGreaterThanB(
+            column_A=c[0], column_B=c[1], or_equal=True, ignore_row_if="either_value_is_missing", **kw),
+    }
+    n_rows: dict[str, int] = {}
+    for i, chk in enumerate(checks):
+        kw = dict(chk.kwargs)
+        mask = pd.Series(True, index=frame.index)
+        for col, val in chk.where:
+            mask &= frame[col] == val
+        if chk.where:
+            cond = None
+            for col, val in chk.where:
+                cond = (GxColumn(col) == val) if cond is None else (cond & (GxColumn(col) == val))
+            kw.update(row_condition=cond, condition_parser="great_expectations")
+        n_rows[str(i)] = int(mask.sum())
+        suite.add_expectation(make[chk.kind](chk.column, kw | {"meta": {"i": str(i)}}))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        res = batch.validate(suite, result_format={"result_format": "COMPLETE",
+                                                   "unexpected_index_column_names": ["_ref"]})
+    out = []
+    for r in res.results:
+        i = r.expectation_config.meta["i"]
+        chk = checks[int(i)]
+        refs = [u["_ref"] for u in (r.result.get("unexpected_index_list") or []) if isinstance(u, dict)]
+        n_failed = int(r.result.get("unexpected_count") or 0)
+        if r.exception_info and r.exception_info.get("raised_exception"):
+            refs = [f"check could not run: {r.exception_info.get('exception_message')}"]
+            n_failed = max(n_failed, 1)
+        out.append(CheckResult(chk.table, chk.check, chk.severity, "great_expectations", chk.description,
+                               bool(r.success), n_rows[i], n_failed, _named(refs)))
+    return out
+
+
+def _named(refs: list[str]) -> str | None:
+    if not refs:
+        return None
+    refs = list(dict.fromkeys(refs))
+    more = f"\n… and {len(refs) - MAX_NAMED} more" if len(refs) > MAX_NAMED else ""
+    return "\n".join(refs[:MAX_NAMED]) + more
+
+
+# ----------------------------------------------------------------------------------------------
+# Rules over several rows
+
+
+def _rule(table, check, severity, description, n_checked, failures: list[str]) -> CheckResult:
+    return CheckResult(table, check, severity, "rule", description, not failures, n_checked, len(failures),
+                       _named(failures))
+
+
+def _sum_rule(obs: pd.DataFrame, table: str, check: str, total: str, parts: tuple[str, ...], tol_abs: float,
+              tol_rel: float, description: str) -> CheckResult:
+    """Within one source, unit and period: sum(parts) equals total within rounding."""
+    sub = obs[obs["indicator"].isin((total, *parts)) & obs["value"].notna() & (obs["period_type"] == "year")]
+    wide = sub.pivot_table(index=["source_id", "unit_code", "period", "unit"], columns="indicator", values="value",
+                           aggfunc="first")
+    failures, n = [], 0
+    if all(c in wide.columns for c in (total, *parts)):
+        full = wide.dropna(subset=[total, *parts])
+        n = len(full)
+        for (sid, unit_code, period, unit), r in full.iterrows():
+            s = sum(r[p] for p in parts)
+            tol = max(tol_abs, tol_rel * abs(r[total]))
+            if not math.isfinite(s) or abs(s - r[total]) > tol:
+                failures.append(f"{unit_code} {period} ({unit}): {' + '.join(parts)} = {s:.10g} but {total} = "
+                                f"{r[total]:.10g} (difference {s - r[total]:+.4g}; source {sid[:12]})")
+    return _rule(table, check, "warning", description, n, failures)
+
+
+def rule_checks(obs: pd.DataFrame) -> list[CheckResult]:
+    t = "observations"
+    return [
+        _sum_rule(obs, t, f"{t}.sectors_sum_to_gdp", "gdp", ("va_primary", "va_secondary", "va_tertiary"), 0.3, 0.005,
+                  "within one source: primary + secondary + tertiary value added = GDP (within 0.5 % or 0.3)"),
+        _sum_rule(obs, t, f"{t}.exports_plus_imports", "trade_total", ("exports", "imports"), 0.02, 0.005,
+                  "within one source: exports + imports = trade total (within 0.5 % or 0.02)"),
+        _sum_rule(obs, t, f"{t}.structure_sums_to_100", "_hundred",
+                  ("structure_primary", "structure_secondary", "structure_tertiary"), 0.5, 0.0,
+                  "within one source: the three-sector structure sums to 100 (within 0.5)"),
+    ]
+
+
+def _add_bounds(frame: pd.DataFrame, cat: Catalog, *, by_level: bool) -> None:
+    """Columns _min/_max: each row's plausible range (unbounded when its indicator has none)."""
+    ranges = {(r.indicator, r.unit, r.level): (r.min, r.max) for r in load_plausible_ranges(cat=cat)}
+    levels = frame["_level"] if by_level else ["any"] * len(frame)
+    found = [ranges.get((i, u, lv)) or ranges.get((i, u, "any")) or (-math.inf, math.inf)
+             for i, u, lv in zip(frame["indicator"], frame["unit"], levels, strict=True)]
+    frame["_min"] = [f[0] for f in found]
+    frame["_max"] = [f[1] for f in found]
+
+
+def validate_tables(observations: pd.DataFrame, panel: pd.DataFrame, cat: Catalog) -> pd.DataFrame:
+    """Run every check; returns the validation table (one row per check)."""
+    obs = observations.copy()
+    obs["_ref"] = _describe_obs(obs).astype(object) if len(obs) else pd.Series([], dtype=object)
+    obs["_level"] = [_level(cat, u) for u in obs["unit_code"]]
+    obs["_category"] = [cat.indicators[i].category if i in cat.indicators else "" for i in obs["indicator"]]
+    obs["_unit_ok"] = [i in cat.indicators and u in (cat.indicators[i].unit, *cat.indicators[i].alt_units)
+                       for i, u in zip(obs["indicator"], obs["unit"], strict=True)]
+    _add_bounds(obs, cat, by_level=True)
+    bounds = [GROWTH_WARN.get(c, GROWTH_WARN_DEFAULT) for c in obs["_category"]]
+    obs["_gmin"] = [b[0] for b in bounds]
+    obs["_gmax"] = [b[1] for b in bounds]
+    pan = panel.copy()
+    pan["_ref"] = _describe_panel(pan).astype(object) if len(pan) else pd.Series([], dtype=object)
+    _add_bounds(pan, cat, by_level=False)
+    results = _run_gx(obs, observation_checks(cat), "observations") if len(obs) else []
+    results += _run_gx(pan, panel_checks(cat), "panel") if len(pan) else []
+    hundred = obs[obs["indicator"] == "structure_primary"].assign(indicator="_hundred", value=100.0)
+    results += rule_checks(pd.concat([obs, hundred], ignore_index=True))
+    frame = pd.DataFrame([r.as_row() for r in results], columns=list(CheckResult.__dataclass_fields__))
+    frame["failures"] = frame["failures"].astype(object).where(frame["failures"].notna(), None)
+    return frame.astype({"success": bool, "n_checked": "int64", "n_failed": "int64"})
+
+
+def blocking_failures(validation: pd.DataFrame) -> pd.DataFrame:
+    return validation[(validation["severity"] == "blocking") & ~validation["success"]]

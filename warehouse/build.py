@@ -1,0 +1,202 @@
+"""The pipeline's steps as plain functions; the Prefect flows (flows/pipeline.py) only wire them.
+
+collect_zone    archive documents + curated figures of one zone's units  ->  observation and source rows
+assemble        fresh rows of the refreshed part + the previous release's rows outside it
+build_tables    observations -> panel, zones, indicators_catalog (pure)
+"""
+
+from __future__ import annotations
+
+import logging
+import subprocess
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field
+
+from catalog import BUNDLED_CURATED, Catalog
+from extractors import EXTRACTOR_VERSION
+from extractors.archive import Archive
+from warehouse.observations import (
+    ExtractionCache,
+    Selection,
+    archived_documents,
+    code_fingerprint,
+    curated_rows,
+    document_rows,
+    extract_archived,
+)
+from warehouse.panel import build_panel
+from warehouse.schemas import INDICATORS_CATALOG, OBSERVATIONS, SOURCES, ZONES
+
+log = logging.getLogger(__name__)
+
+
+class RunSettings(BaseModel):
+    """Everything a refresh reads and writes. Frozen; unknown fields are an error."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    warehouse: Path = Path("warehouse")
+    archive: Path = Path("archive")
+    curated: tuple[Path, ...] = ()
+    bundled_curated: bool = True
+    vintage_policy: str = Field("latest", pattern="^(latest|first_release)$")
+    zones: tuple[str, ...] | None = None
+    years: tuple[int, int] | None = None
+
+    @property
+    def selection(self) -> Selection:
+        return Selection(self.zones, self.years)
+
+    @property
+    def curated_files(self) -> tuple[Path, ...]:
+        return ((BUNDLED_CURATED,) if self.bundled_curated else ()) + tuple(self.curated)
+
+    @property
+    def cache_dir(self) -> Path:
+        return self.warehouse / ".cache" / "extract"
+
+
+@dataclass
+class ZoneCollection:
+    zone_id: str | None  # None: documents that belong to no zone
+    observations: list[dict] = field(default_factory=list)
+    sources: list[dict] = field(default_factory=list)
+    documents: list[dict] = field(default_factory=list)  # per document: sha, title, status, n, cached, problems
+
+    def counts(self) -> Counter:
+        return Counter(d["status"] for d in self.documents)
+
+
+def validate_selection(settings: RunSettings, cat: Catalog) -> None:
+    """Raise ValueError with a clear message for unknown zones, bad years or missing curated files."""
+    for z in settings.zones or ():
+        if z not in cat.zones:
+            raise ValueError(f"unknown zone {z!r}; known zones: {', '.join(cat.zones)}")
+    if settings.years is not None:
+        a, b = settings.years
+        if not (1949 <= a <= b <= 2100):
+            raise ValueError(f"year range {a}-{b} is not a plausible range of data years")
+    for p in settings.curated:
+        if not Path(p).is_file():
+            raise ValueError(f"curated file {p} does not exist")
+
+
+def load_curated_all(settings: RunSettings, cat: Catalog) -> tuple[list[dict], list[dict]]:
+    """All curated rows and citations, read once per run (raises CatalogError naming file and row)."""
+    obs, sources = [], []
+    for path in settings.curated_files:
+        o, s = curated_rows(path, cat)
+        obs += o
+        sources += s
+    return obs, sources
+
+
+def collect_zone(zone_id: str | None, settings: RunSettings, cat: Catalog, curated: tuple[list[dict], list[dict]],
+                 on_document: Callable[[dict], None] | None = None) -> ZoneCollection:
+    """Extract the zone's archived documents (cached) and take its curated rows, within the selection.
+
+    `zone_id` None collects the documents that name no unit of any zone (only in a refresh of every zone).
+    """
+    sel = settings.selection
+    units = frozenset(cat.zone_units(zone_id)) if zone_id else None
+    known = frozenset(u for z in cat.zones for u in cat.zone_units(z))
+    archive = Archive(settings.archive)
+    cache = ExtractionCache(settings.cache_dir, code_fingerprint(cat.data_dir))
+    out = ZoneCollection(zone_id)
+    docs = archived_documents(archive, units) if zone_id else [s for s in archive if s.unit_code not in known]
+    for side in docs:
+        ext = extract_archived(archive, side, cache, cat)
+        rows, source = document_rows(ext, cat)
+        if zone_id and source["unit_code"] not in units:
+            continue  # re-identified as another unit: that zone's refresh takes it
+        rows = [r for r in rows if sel.covers(r["unit_code"], r["year"], units)]
+        out.observations += rows
+        out.sources.append(source)
+        record = {"zone_id": zone_id, "sha256": side.sha256, "title": source["title"], "unit_code": source["unit_code"],
+                  "data_year": source["data_year"], "status": ext.status, "observations": len(rows),
+                  "cached": ext.cached, "problems": source["problems"]}
+        out.documents.append(record)
+        if on_document is not None:
+            on_document(record)
+    if zone_id:
+        c_obs, c_src = curated
+        rows = [r for r in c_obs if r["unit_code"] in units and sel.covers(r["unit_code"], r["year"], units)]
+        out.observations += rows
+        ids = {r["source_id"] for r in rows}
+        out.sources += [s for s in c_src if s["source_id"] in ids]
+    return out
+
+
+def assemble(collections: list[ZoneCollection], previous: tuple[pd.DataFrame, pd.DataFrame] | None,
+             settings: RunSettings, cat: Catalog) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Observations and sources of the new release: the fresh rows of the refreshed part, and the previous
+    release's rows outside it, unchanged."""
+    sel = settings.selection
+    units = sel.units(cat)
+    fresh_obs = {r["obs_id"]: r for c in collections for r in c.observations}  # a unit in two zones: once
+    obs = pd.DataFrame(list(fresh_obs.values()), columns=OBSERVATIONS.names)
+    fresh_src = {s["source_id"]: s for c in collections for s in c.sources}
+    if previous is not None and (sel.zones is not None or sel.years is not None):
+        p_obs, p_src = previous
+        keep = [not sel.covers(u, y, units) for u, y in zip(p_obs["unit_code"], p_obs["year"], strict=True)]
+        obs = pd.concat([p_obs[keep][OBSERVATIONS.names], obs], ignore_index=True) if any(keep) else obs
+        referenced = set(obs["source_id"])
+        for s in p_src.to_dict("records"):
+            if s["source_id"] in fresh_src:
+                continue
+            if s["source_id"] in referenced or not sel.covers(s["unit_code"], s["data_year"], units):
+                fresh_src[s["source_id"]] = s
+    obs = obs.drop_duplicates("obs_id", keep="last")
+    sources = pd.DataFrame(list(fresh_src.values()), columns=SOURCES.names)
+    counts = obs["source_id"].value_counts()
+    sources["n_observations"] = [int(counts.get(s, 0)) for s in sources["source_id"]]
+    return obs.reset_index(drop=True), sources
+
+
+def zones_frame(cat: Catalog) -> pd.DataFrame:
+    return pd.DataFrame([{
+        "zone_id": z.zone_id, "name_zh": z.name_zh, "name_en": z.name_en, "established": z.established,
+        "province": z.province, "neighbours": ";".join(z.neighbours), "host_units": ";".join(z.host_units),
+        "paper_units": ";".join(z.paper_units) or None, "zone_scope_unit": z.zone_scope_unit, "note": z.note or None,
+    } for z in cat.zones.values()], columns=ZONES.names)
+
+
+def indicators_catalog_frame(cat: Catalog) -> pd.DataFrame:
+    return pd.DataFrame([{
+        "indicator": i.code, "name_zh": i.name_zh, "name_en": i.name_en, "unit": i.unit,
+        "unit_name_zh": cat.measure_units[i.unit].name_zh, "unit_name_en": cat.measure_units[i.unit].name_en,
+        "alt_units": ";".join(i.alt_units) or None, "additive": i.additive, "category": i.category,
+        "aliases": "|".join(i.aliases) or None,
+    } for i in cat.indicators.values()], columns=INDICATORS_CATALOG.names)
+
+
+def build_tables(observations: pd.DataFrame, sources: pd.DataFrame, cat: Catalog, policy: str
+                 ) -> dict[str, pd.DataFrame]:
+    return {
+        "observations": observations,
+        "panel": build_panel(observations, cat, policy),
+        "zones": zones_frame(cat),
+        "indicators_catalog": indicators_catalog_frame(cat),
+        "sources": sources,
+    }
+
+
+def code_version() -> dict:
+    try:
+        pkg = version("borderzones")
+    except PackageNotFoundError:
+        pkg = None
+    commit = None
+    try:
+        root = Path(__file__).resolve().parent.parent
+        commit = subprocess.run(["git", "-C", str(root), "rev-parse", "HEAD"], capture_output=True, text=True,
+                                timeout=5, check=True).stdout.strip() or None
+    except (OSError, subprocess.SubprocessError):
+        pass
+    return {"package": pkg, "git_commit": commit, "extractor_version": EXTRACTOR_VERSION}

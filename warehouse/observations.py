@@ -1,0 +1,239 @@
+"""Observations: every archived document extracted (cached by document hash and extractor code), plus
+the curated published figures, as rows of one table with lineage.
+
+Load inputs (archive, curated CSVs) / process (extract, map to rows) / save nothing: the release
+writer saves. Extraction results are cached under the warehouse, keyed by the document's sha256, the
+extractor version and a fingerprint of the extractor code and the catalog files it reads, so a rerun
+with nothing changed extracts nothing again and a code change re-extracts everything.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import logging
+import os
+import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from catalog import Catalog, load_curated
+from catalog.loader import read_csv_rows
+from catalog.models import period_end_year
+from extractors import EXTRACTOR_VERSION
+from extractors.archive import Archive, Sidecar
+
+log = logging.getLogger(__name__)
+
+# Files whose content decides what extraction produces: the extractor code and the catalog it reads.
+_EXTRACTOR_DIR = Path(__file__).resolve().parent.parent / "extractors"
+_CATALOG_INPUTS = ("indicators.toml", "units.csv", "unit_names.csv", "raw_units.csv", "measure_units.csv")
+
+DOCUMENT_SOURCE_KIND = {"bulletin": "bulletin", "census_bulletin": "census_bulletin", "work_report": "work_report",
+                        "news": "news"}
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Which part of the data a run refreshes: zones (None = all units) and an inclusive year range."""
+
+    zones: tuple[str, ...] | None = None
+    years: tuple[int, int] | None = None
+
+    def units(self, cat: Catalog) -> frozenset[str] | None:
+        if self.zones is None:
+            return None
+        return frozenset(u for z in self.zones for u in cat.zone_units(z))
+
+    def covers(self, unit_code: str | None, year: int | None, units: frozenset[str] | None) -> bool:
+        """True when a row of this unit and year belongs to the refreshed part.
+
+        Rows with no unit belong only to a refresh of every zone; rows with no year to any year range.
+        """
+        if units is not None and unit_code not in units:
+            return False
+        if self.years is not None and year is not None:
+            return self.years[0] <= year <= self.years[1]
+        return True
+
+    def describe(self) -> str:
+        zones = "all zones" if self.zones is None else ", ".join(self.zones)
+        years = "all years" if self.years is None else f"{self.years[0]}–{self.years[1]}"
+        return f"{zones}; {years}"
+
+
+@functools.cache
+def code_fingerprint(data_dir: Path) -> str:
+    """sha256 over the extractor's source files and the catalog files extraction reads."""
+    h = hashlib.sha256(EXTRACTOR_VERSION.encode())
+    files = sorted(_EXTRACTOR_DIR.glob("*.py")) + [data_dir / n for n in _CATALOG_INPUTS]
+    for f in files:
+        h.update(f.name.encode())
+        h.update(f.read_bytes())
+    return h.hexdigest()
+
+
+class ExtractionCache:
+    """One JSON file per (document, extractor fingerprint): written atomically, read back as is."""
+
+    def __init__(self, root: Path, fingerprint: str):
+        self.dir = Path(root) / f"{EXTRACTOR_VERSION}-{fingerprint[:16]}"
+
+    def _path(self, sha: str) -> Path:
+        return self.dir / sha[:2] / f"{sha}.json"
+
+    def get(self, sha: str) -> dict | None:
+        p = self._path(sha)
+        try:
+            return json.loads(p.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return None
+        except (OSError, json.JSONDecodeError):
+            log.warning("extraction cache entry %s is unreadable; extracting again", p)
+            return None
+
+    def put(self, sha: str, result: dict) -> None:
+        p = self._path(sha)
+        p.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=p.parent, prefix=".tmp-")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                json.dump(result, fh, ensure_ascii=False)
+            os.replace(tmp, p)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+
+@dataclass
+class DocumentExtraction:
+    sidecar: Sidecar
+    result: dict  # ExtractResult.as_json()
+    cached: bool
+
+    @property
+    def status(self) -> str:
+        return self.result["document"]["status"]
+
+
+def extract_archived(archive: Archive, side: Sidecar, cache: ExtractionCache | None, cat: Catalog
+                     ) -> DocumentExtraction:
+    """Extract one archived document, or take the cached extraction of the same bytes and code.
+
+    A document that cannot be read (missing bytes, a crash in a reader) gives an `unreadable` result
+    naming the document: one bad document never stops the others.
+    """
+    from extractors.extract import extract_bytes
+
+    if cache is not None and (hit := cache.get(side.sha256)) is not None:
+        return DocumentExtraction(side, hit, cached=True)
+    path = archive.path_of(side.sha256)
+    try:
+        if path is None:
+            raise FileNotFoundError(f"archive has a sidecar but no bytes for {side.sha256}")
+        data = path.read_bytes()
+        if hashlib.sha256(data).hexdigest() != side.sha256:
+            raise ValueError("archived bytes do not match their sha256 (the archive file was altered)")
+        result = extract_bytes(data, path.name, content_type=side.content_type, cat=cat).as_json()
+    except Exception as exc:  # any failure becomes this document's status, not the run's
+        log.warning("document %s (%s): %s", side.sha256[:12], side.origin, exc)
+        result = {"document": {"sha256": side.sha256, "unit_code": side.unit_code, "unit_name": None,
+                               "data_year": side.data_year, "title": side.title, "kind": side.kind,
+                               "status": "unreadable", "format": side.ext, "published": None,
+                               "extractor_version": EXTRACTOR_VERSION},
+                  "observations": [],
+                  "problems": [{"severity": "error", "message": f"{type(exc).__name__}: {exc}"}]}
+        return DocumentExtraction(side, result, cached=False)  # failures are not cached: retry next run
+    if cache is not None:
+        cache.put(side.sha256, result)
+    return DocumentExtraction(side, result, cached=False)
+
+
+def _period_type(period: str) -> str:
+    if "/" not in period:
+        return "year"
+    start = period.split("/")[0]
+    return "part_year" if "-" in period.split("/")[-1] or start == ".." else "span"
+
+
+def obs_id(*parts: object) -> str:
+    return hashlib.sha256("\x1f".join("" if p is None else str(p) for p in parts).encode()).hexdigest()[:16]
+
+
+def document_rows(ext: DocumentExtraction, cat: Catalog) -> tuple[list[dict], dict]:
+    """Observation rows and the sources row of one extracted document."""
+    doc = ext.result["document"]
+    side = ext.sidecar
+    sha = side.sha256
+    unit_code = doc.get("unit_code") or side.unit_code
+    vintage = doc.get("published") or side.published
+    kind = DOCUMENT_SOURCE_KIND.get(doc.get("kind") or "", "secondary")
+    rows = []
+    if doc["status"] in ("ok", "partial") and unit_code:
+        for o in ext.result["observations"]:
+            rows.append({
+                "obs_id": obs_id(sha, o["locator"], o["indicator"], o["period"], o["unit"]),
+                "unit_code": unit_code, "unit_name": cat.display_name(unit_code),
+                "period": o["period"], "year": period_end_year(o["period"]), "period_type": _period_type(o["period"]),
+                "indicator": o["indicator"], "value": o["value"], "unit": o["unit"], "growth_pct": o["growth_pct"],
+                "price_basis": o.get("price_basis"), "qualifier": o.get("qualifier"),
+                "value_raw": o.get("value_raw") or o.get("growth_raw"), "unit_raw": o.get("unit_raw"),
+                "source_id": sha, "source_kind": kind, "vintage": vintage, "locator": o["locator"],
+                "extractor_version": doc.get("extractor_version") or EXTRACTOR_VERSION, "origin": "extracted",
+                "context": o.get("context"),
+            })
+    source = {
+        "source_id": sha, "origin": "archive", "source_kind": kind if doc.get("kind") else None,
+        "title": doc.get("title") or side.title, "url": side.origin, "unit_code": unit_code,
+        "data_year": doc.get("data_year") or side.data_year, "vintage": vintage, "retrieved_at": side.retrieved_at,
+        "format": doc.get("format") or side.ext, "status": doc["status"], "n_observations": len(rows),
+        "problems": "\n".join(f"{p['severity']}: {p['message']}" for p in ext.result["problems"]) or None,
+        "extractor_version": doc.get("extractor_version"), "curated_file": None,
+    }
+    return rows, source
+
+
+def curated_source_id(kind: str, title: str, url: str, published: str | None) -> str:
+    """A citation's id: sha256 of what identifies the cited publication."""
+    return hashlib.sha256("\n".join(("curated", kind, title, url, published or "")).encode()).hexdigest()
+
+
+def curated_rows(path: Path, cat: Catalog) -> tuple[list[dict], list[dict]]:
+    """Observation rows and sources rows of one curated-figures CSV (raises CatalogError when invalid)."""
+    path = Path(path)
+    figures = load_curated(path, cat)
+    lines = [n for n, _ in read_csv_rows(path)]
+    rows: list[dict] = []
+    sources: dict[str, dict] = {}
+    for line, f in zip(lines, figures, strict=True):
+        sid = curated_source_id(f.source_kind, f.source_title, f.source_url, f.published)
+        src = sources.setdefault(sid, {
+            "source_id": sid, "origin": "curated", "source_kind": f.source_kind, "title": f.source_title,
+            "url": f.source_url or None, "unit_code": f.unit_code, "data_year": period_end_year(f.period),
+            "vintage": f.published if f.published and len(f.published) == 10 else None, "retrieved_at": None,
+            "format": "curated", "status": "curated", "n_observations": 0, "problems": None,
+            "extractor_version": None, "curated_file": path.name,
+        })
+        if f.value is None and f.growth_pct is None:
+            continue  # a figure stated only in words (value_raw) is kept in the file, not in the table
+        src["n_observations"] += 1
+        locator = f"{path.name}:line {line}"
+        rows.append({
+            "obs_id": obs_id(sid, locator, f.indicator, f.period, f.unit),
+            "unit_code": f.unit_code, "unit_name": cat.display_name(f.unit_code), "period": f.period,
+            "year": period_end_year(f.period), "period_type": _period_type(f.period), "indicator": f.indicator,
+            "value": f.value, "unit": f.unit, "growth_pct": f.growth_pct, "price_basis": f.price_basis,
+            "qualifier": f.qualifier, "value_raw": f.value_raw or None, "unit_raw": None,
+            "source_id": sid, "source_kind": f.source_kind, "vintage": src["vintage"], "locator": locator,
+            "extractor_version": None, "origin": "curated", "context": f.note or None,
+        })
+    return rows, list(sources.values())
+
+
+def archived_documents(archive: Archive, units: Iterable[str] | None) -> list[Sidecar]:
+    """Sidecars of the archived documents about the given units (all when None), oldest first."""
+    wanted = None if units is None else set(units)
+    docs = [s for s in archive if wanted is None or s.unit_code in wanted]
+    return sorted(docs, key=lambda s: (s.retrieved_at, s.sha256))

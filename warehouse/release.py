@@ -1,0 +1,252 @@
+"""The release writer and reader.
+
+    <warehouse>/releases/<release_id>/   immutable once written: the tables as Parquet, manifest.json,
+                                         datapackage.json, report/
+    <warehouse>/latest                   symlink to the newest release, replaced atomically
+
+A release is written into `releases/.tmp-<id>/`, flushed to disk, renamed to its final name, and only
+then is `latest` switched (a new symlink renamed over the old one, which POSIX makes atomic). A crash
+at any point leaves `latest` on the previous complete release; the next run removes the leftovers.
+Publishing is serialised by an exclusive lock on `<warehouse>/.lock`: a second publisher waits, then
+builds on what the first one published. Identical table content makes no new release.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import io
+import json
+import logging
+import os
+import shutil
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from warehouse.schemas import TABLES, TableSpec, to_arrow
+
+log = logging.getLogger(__name__)
+
+FORMAT_VERSION = 1
+_FRICTIONLESS = {"string": "string", "double": "number", "int64": "integer", "bool": "boolean",
+                 "date32[day]": "date", "timestamp[us, tz=UTC]": "datetime"}
+
+
+class ReleaseError(RuntimeError):
+    pass
+
+
+@dataclass
+class PublishOutcome:
+    release_id: str
+    path: Path
+    created: bool  # False: nothing changed since release_id
+    parent: str | None
+    row_counts: dict[str, int] = field(default_factory=dict)
+
+
+def releases_dir(warehouse: Path) -> Path:
+    return Path(warehouse) / "releases"
+
+
+@contextlib.contextmanager
+def publish_lock(warehouse: Path, *, timeout_s: float = 3600, on_wait=None) -> Iterator[None]:
+    """Hold the warehouse's publish lock (an flock: released by the OS if the holder dies)."""
+    warehouse = Path(warehouse)
+    warehouse.mkdir(parents=True, exist_ok=True)
+    fh = open(warehouse / ".lock", "a+")  # noqa: SIM115 - held for the whole block
+    try:
+        deadline = time.monotonic() + timeout_s
+        waited = False
+        while True:
+            try:
+                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if not waited and on_wait is not None:
+                    on_wait()
+                waited = True
+                if time.monotonic() > deadline:
+                    raise ReleaseError(
+                        f"{warehouse}: another publish has held the lock for {timeout_s:.0f} s") from None
+                time.sleep(0.2)
+        yield
+    finally:
+        fh.close()
+
+
+def latest_id(warehouse: Path) -> str | None:
+    link = Path(warehouse) / "latest"
+    if not link.is_symlink() and not link.exists():
+        return None
+    target = Path(os.readlink(link)) if link.is_symlink() else link.resolve()
+    rid = target.name
+    return rid if (releases_dir(warehouse) / rid / "manifest.json").is_file() else None
+
+
+def read_manifest(warehouse: Path, release_id: str) -> dict:
+    return json.loads((releases_dir(warehouse) / release_id / "manifest.json").read_text(encoding="utf-8"))
+
+
+def read_table(warehouse: Path, release_id: str, name: str) -> pd.DataFrame:
+    """A release table as a DataFrame (strings as Python objects, dates as ISO strings)."""
+    path = releases_dir(warehouse) / release_id / f"{name}.parquet"
+    if not path.exists():
+        return pd.DataFrame(columns=TABLES[name].names) if name in TABLES else pd.DataFrame()
+    table = pq.read_table(path)
+    df = table.to_pandas(types_mapper=None)
+    for f in table.schema:
+        if pa.types.is_date32(f.type):
+            df[f.name] = [None if pd.isna(v) else v.isoformat() for v in df[f.name]]
+        elif pa.types.is_string(f.type):
+            df[f.name] = df[f.name].astype(object).where(df[f.name].notna(), None)
+    return df
+
+
+def list_releases(warehouse: Path) -> list[str]:
+    d = releases_dir(warehouse)
+    if not d.exists():
+        return []
+    return sorted(p.name for p in d.iterdir() if not p.name.startswith(".") and (p / "manifest.json").is_file())
+
+
+def clean_leftovers(warehouse: Path) -> list[str]:
+    """Remove half-written releases and stray symlinks left by a crash (call while holding the lock)."""
+    removed = []
+    d = releases_dir(warehouse)
+    if d.exists():
+        for p in d.iterdir():
+            if p.name.startswith(".tmp-"):
+                shutil.rmtree(p, ignore_errors=True)
+                removed.append(p.name)
+    for p in Path(warehouse).glob(".latest.tmp-*"):
+        p.unlink(missing_ok=True)
+        removed.append(p.name)
+    return removed
+
+
+def parquet_bytes(table: pa.Table) -> bytes:
+    """Deterministic Parquet: same table, same bytes (no timestamps or random ids in the file)."""
+    buf = io.BytesIO()
+    pq.write_table(table, buf, compression="zstd", coerce_timestamps="us", allow_truncated_timestamps=False,
+                   use_deprecated_int96_timestamps=False, write_statistics=True, store_schema=True)
+    return buf.getvalue()
+
+
+def content_hash(file_hashes: dict[str, str]) -> str:
+    h = hashlib.sha256(f"format {FORMAT_VERSION}\n".encode())
+    for name in sorted(file_hashes):
+        h.update(f"{name} {file_hashes[name]}\n".encode())
+    return h.hexdigest()
+
+
+def datapackage(release_id: str, created: str, files: dict[str, dict], specs: dict[str, TableSpec]) -> dict:
+    resources = []
+    for name, spec in specs.items():
+        fields = [{"name": c.name, "type": _FRICTIONLESS.get(str(c.type), "any"), "description": c.en,
+                   "description_zh": c.zh, "constraints": {"required": not c.nullable}} for c in spec.columns]
+        resources.append({
+            "name": name, "path": f"{name}.parquet", "format": "parquet",
+            "mediatype": "application/vnd.apache.parquet", "description": spec.en, "description_zh": spec.zh,
+            "hash": f"sha256:{files[name]['sha256']}", "bytes": files[name]["bytes"],
+            "schema": {"fields": fields, "primaryKey": list(spec.key)},
+        })
+    return {"profile": "data-package", "name": "borderzones", "id": release_id, "created": created,
+            "title": "China's border key development and opening-up pilot zones (沿边重点开发开放试验区): statistics",
+            "description": "Published figures of the zones' host units with lineage, the panel under a vintage "
+                           "policy, and the checks run on them.", "resources": resources}
+
+
+def _fsync_dir(path: Path) -> None:
+    with contextlib.suppress(OSError):
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def _write_file(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "wb") as fh:
+        fh.write(data)
+        fh.flush()
+        os.fsync(fh.fileno())
+
+
+def write_release(warehouse: Path, frames: dict[str, pd.DataFrame], manifest_extra: dict,
+                  extra_files: dict[str, bytes] | None = None, *, specs: dict[str, TableSpec] | None = None,
+                  _crash_after: str | None = None) -> PublishOutcome:
+    """Write a release of the given tables unless the latest one has the same content.
+
+    Call while holding `publish_lock`. `extra_files` (relative path -> bytes, e.g. the HTML
+    validation report) go into the release folder. `_crash_after` is for tests: raise after the
+    named step ("tables", "rename") to simulate a crash.
+    """
+    warehouse = Path(warehouse)
+    specs = specs or {n: TABLES[n] for n in frames}
+    clean_leftovers(warehouse)
+    parent = latest_id(warehouse)
+
+    blobs: dict[str, bytes] = {}
+    row_counts: dict[str, int] = {}
+    for name, spec in specs.items():
+        table = to_arrow(frames[name], spec)
+        blobs[name] = parquet_bytes(table)
+        row_counts[name] = table.num_rows
+    files = {n: {"sha256": hashlib.sha256(b).hexdigest(), "bytes": len(b)} for n, b in blobs.items()}
+    chash = content_hash({n: f["sha256"] for n, f in files.items()})
+    if parent is not None and read_manifest(warehouse, parent).get("content_hash") == chash:
+        return PublishOutcome(parent, releases_dir(warehouse) / parent, False, parent, row_counts)
+
+    now = datetime.now(UTC)
+    release_id = f"{now:%Y%m%dT%H%M%SZ}-{chash[:8]}"
+    final = releases_dir(warehouse) / release_id
+    if final.exists():  # same content published twice within a second after a revert: keep the first
+        release_id = f"{now:%Y%m%dT%H%M%S%fZ}-{chash[:8]}"
+        final = releases_dir(warehouse) / release_id
+    tmp = releases_dir(warehouse) / f".tmp-{release_id}"
+    tmp.mkdir(parents=True)
+    for name, data in blobs.items():
+        _write_file(tmp / f"{name}.parquet", data)
+    if _crash_after == "tables":
+        raise ReleaseError("simulated crash after writing the tables")
+    created = now.isoformat(timespec="seconds").replace("+00:00", "Z")
+    for rel, data in (extra_files or {}).items():
+        _write_file(tmp / rel, data)
+    manifest = {"release_id": release_id, "parent": parent, "created": created, "format_version": FORMAT_VERSION,
+                "content_hash": chash, "row_counts": row_counts, "files": files, **manifest_extra}
+    _write_file(tmp / "datapackage.json", _json(datapackage(release_id, created, files, specs)))
+    _write_file(tmp / "manifest.json", _json(manifest))  # written last: its presence marks a complete release
+    _fsync_dir(tmp)
+    os.rename(tmp, final)
+    _fsync_dir(final.parent)
+    if _crash_after == "rename":
+        raise ReleaseError("simulated crash before switching latest")
+    switch_latest(warehouse, release_id)
+    return PublishOutcome(release_id, final, True, parent, row_counts)
+
+
+def switch_latest(warehouse: Path, release_id: str) -> None:
+    """Point `latest` at a release: a new relative symlink renamed over the old one (atomic)."""
+    warehouse = Path(warehouse)
+    link = warehouse / "latest"
+    tmp = warehouse / f".latest.tmp-{os.getpid()}"
+    tmp.unlink(missing_ok=True)
+    os.symlink(Path("releases") / release_id, tmp)
+    if link.exists() and not link.is_symlink():
+        raise ReleaseError(f"{link} is a real folder, not the symlink this tool manages; move it away")
+    os.replace(tmp, link)
+    _fsync_dir(warehouse)
+
+
+def _json(obj: dict) -> bytes:
+    return (json.dumps(obj, ensure_ascii=False, indent=2, sort_keys=False) + "\n").encode("utf-8")

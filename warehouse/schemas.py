@@ -1,0 +1,248 @@
+"""The data contract: every release table's columns, Arrow types and bilingual descriptions.
+
+BI tools read these files directly, so the types are the plain ones every reader understands:
+`string` (never large_string or dictionary), float64 measures, int64 years, bool, date32 for
+publication dates and UTC microsecond timestamps.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+import pyarrow as pa
+
+STR = pa.string()
+F64 = pa.float64()
+I64 = pa.int64()
+BOOL = pa.bool_()
+DATE = pa.date32()
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    type: pa.DataType
+    en: str
+    zh: str
+    nullable: bool = True
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    name: str
+    en: str
+    zh: str
+    key: tuple[str, ...]
+    columns: tuple[Column, ...]
+
+    @property
+    def schema(self) -> pa.Schema:
+        return pa.schema([pa.field(c.name, c.type, nullable=c.nullable) for c in self.columns])
+
+    @property
+    def names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+
+C = Column
+
+_LINEAGE = (
+    C("source_id", STR, "sha256 of the archived document, or of the citation of a curated figure",
+      "来源标识：存档文件的 sha256，或人工录入数据引文的 sha256", False),
+    C("source_kind", STR, "kind of source: bulletin, census_bulletin, yearbook, government_site, work_report, "
+      "official_media, news, reference_work, paper, secondary", "来源类型", False),
+    C("vintage", DATE, "publication date of the source (null when the source does not state it)",
+      "来源发布日期（未注明时为空）"),
+)
+
+OBSERVATIONS = TableSpec(
+    "observations",
+    "Every published number: one row per figure per source, all vintages, with lineage",
+    "全部已发布数值：每个来源的每个数字一行，含全部版本与出处",
+    ("obs_id",),
+    (
+        C("obs_id", STR, "stable id of the row (hash of source, locator, indicator, period, unit)", "行标识", False),
+        C("unit_code", STR, "administrative code of the statistical unit (ZONE:<zone_id> for a zone's own scope)",
+          "统计单位行政区划代码（试验区口径为 ZONE:<zone_id>）", False),
+        C("unit_name", STR, "name of the unit", "统计单位名称"),
+        C("period", STR, "2020; 2020-01/2020-07 for part of a year; 2016/2020 for a span", "统计期", False),
+        C("year", I64, "last year the period touches", "统计期所在（末）年份", False),
+        C("period_type", STR, "year | part_year | span", "统计期类型", False),
+        C("indicator", STR, "indicator code (indicators_catalog)", "指标代码", False),
+        C("value", F64, "value in the canonical unit; null when only a rate is given", "数值（规范单位）"),
+        C("unit", STR, "unit of measure code (CNY_100M = 亿元, USD_100M = 亿美元, PCT, …)", "计量单位代码", False),
+        C("growth_pct", F64, "year-on-year growth stated with the figure, %", "同比增长（%）"),
+        C("price_basis", STR, "current | comparable | null", "价格口径"),
+        C("qualifier", STR, "estimate | preliminary | approximate | lower_bound | cumulative | null", "数值限定"),
+        C("value_raw", STR, "the figure as printed", "原文数值"),
+        C("unit_raw", STR, "the unit as printed", "原文单位"),
+        *_LINEAGE,
+        C("locator", STR, "where in the source: page and character span, table cell, or curated file line",
+          "出处位置：页码与字符位置、表格单元格或录入文件行号", False),
+        C("extractor_version", STR, "version of the extractor (null for curated figures)", "抽取程序版本"),
+        C("origin", STR, "extracted | curated", "数据产生方式", False),
+        C("context", STR, "the sentence or table row the figure was read from", "原文语句或表格行"),
+    ),
+)
+
+PANEL = TableSpec(
+    "panel",
+    "One value per series, period, indicator and unit of measure under the vintage policy; zone rows add up "
+    "their member units",
+    "按版本策略每个序列、统计期、指标、计量单位取一个值；试验区行为成员单位之和",
+    ("series_id", "period", "indicator", "unit"),
+    (
+        C("series_id", STR, "a unit code, or zone:<zone_id> for the zone computed from its host units",
+          "序列标识：统计单位代码，或 zone:<zone_id>（由东道单位汇总）", False),
+        C("series_kind", STR, "unit | zone_scope | zone", "序列类型", False),
+        C("zone_id", STR, "the zone of a zone row, or of a unit that hosts a zone", "所属试验区"),
+        C("unit_code", STR, "the unit of a unit row; null for zone rows", "统计单位代码"),
+        C("name_zh", STR, "Chinese name", "中文名称"),
+        C("name_en", STR, "English name", "英文名称"),
+        C("period", STR, "statistical period", "统计期", False),
+        C("year", I64, "last year the period touches", "年份", False),
+        C("period_type", STR, "year | part_year | span", "统计期类型", False),
+        C("indicator", STR, "indicator code", "指标代码", False),
+        C("value", F64, "value in the unit of measure", "数值"),
+        C("unit", STR, "unit of measure code", "计量单位代码", False),
+        C("growth_pct", F64, "year-on-year growth, % (zone rows: weighted by the members' previous-year values)",
+          "同比增长（%）"),
+        C("price_basis", STR, "current | comparable | null", "价格口径"),
+        C("qualifier", STR, "qualifier of the chosen figure", "数值限定"),
+        C("status", STR, "ok | conflict (sources of equal standing disagree; value left empty)",
+          "状态：ok 或 conflict（同等级来源数值不一致，数值留空）", False),
+        C("method", STR, "selected | sum_of_members | ratio_of_sums | single_member", "取值方法", False),
+        *_LINEAGE,
+        C("obs_ids", STR, "observations used (';'-separated obs_id)", "所用观测行标识（分号分隔）", False),
+        C("growth_obs_id", STR, "observation the growth rate comes from, when not the value's", "增长率所用观测行"),
+        C("n_candidates", I64, "observations competing for this cell", "候选观测数", False),
+        C("n_distinct_values", I64, "distinct values among the candidates", "候选中不同数值个数", False),
+        C("revised", BOOL, "the chosen value differs from the first release", "是否与首次发布值不同", False),
+        C("vintage_policy", STR, "latest | first_release", "版本策略", False),
+    ),
+)
+
+ZONES = TableSpec(
+    "zones",
+    "The nine zones, the year each was established and its units",
+    "九个沿边重点开发开放试验区、设立年份及统计单位",
+    ("zone_id",),
+    (
+        C("zone_id", STR, "zone id", "试验区标识", False),
+        C("name_zh", STR, "Chinese name", "中文名称", False),
+        C("name_en", STR, "English name", "英文名称", False),
+        C("established", I64, "year the zone was approved", "批准设立年份", False),
+        C("province", STR, "province", "所在省区", False),
+        C("neighbours", STR, "neighbouring countries (';'-separated)", "毗邻国家", False),
+        C("host_units", STR, "host statistical units (';'-separated codes)", "东道统计单位", False),
+        C("paper_units", STR, "units the 2022 paper uses for the zone", "论文所用统计单位"),
+        C("zone_scope_unit", STR, "unit code of the zone's own-scope figures", "试验区口径单位代码"),
+        C("note", STR, "note", "备注"),
+    ),
+)
+
+INDICATORS_CATALOG = TableSpec(
+    "indicators_catalog",
+    "The indicator vocabulary: codes, names, canonical units",
+    "指标目录：代码、名称、规范计量单位",
+    ("indicator",),
+    (
+        C("indicator", STR, "indicator code", "指标代码", False),
+        C("name_zh", STR, "Chinese name", "中文名称", False),
+        C("name_en", STR, "English name", "英文名称", False),
+        C("unit", STR, "canonical unit of measure", "规范计量单位", False),
+        C("unit_name_zh", STR, "unit of measure in Chinese", "计量单位中文", False),
+        C("unit_name_en", STR, "unit of measure in English", "计量单位英文", False),
+        C("alt_units", STR, "other units kept as published (';'-separated)", "按原币种保留的其他单位"),
+        C("additive", BOOL, "a zone value is the sum of its member units", "可加总", False),
+        C("category", STR, "category", "类别", False),
+        C("aliases", STR, "names recognised in documents ('|'-separated)", "文档中识别的名称"),
+    ),
+)
+
+SOURCES = TableSpec(
+    "sources",
+    "Every source document and citation: what it is, where it came from, what extraction made of it",
+    "全部来源文件与引文：类型、出处及抽取结果",
+    ("source_id",),
+    (
+        C("source_id", STR, "sha256 of the document or of the citation", "来源标识", False),
+        C("origin", STR, "archive | curated", "来源方式", False),
+        C("source_kind", STR, "kind of source", "来源类型"),
+        C("title", STR, "title", "标题"),
+        C("url", STR, "where it was fetched or cited from (or the local path it was ingested from)", "网址或路径"),
+        C("unit_code", STR, "unit the document is about", "统计单位代码"),
+        C("data_year", I64, "data year", "数据年份"),
+        C("vintage", DATE, "publication date", "发布日期"),
+        C("retrieved_at", pa.timestamp("us", tz="UTC"), "when the bytes were archived", "存档时间"),
+        C("format", STR, "html | pdf | text | docx | curated", "格式"),
+        C("status", STR, "ok | partial | no_text | blocked | not_a_bulletin | unreadable | curated", "抽取状态",
+          False),
+        C("n_observations", I64, "observations taken from it", "抽取观测数", False),
+        C("problems", STR, "problems found while reading it (one per line)", "问题记录"),
+        C("extractor_version", STR, "extractor version", "抽取程序版本"),
+        C("curated_file", STR, "file name of the curated CSV", "人工录入文件名"),
+    ),
+)
+
+VALIDATION = TableSpec(
+    "validation",
+    "Every check run on this release: blocking checks must pass for a release to be written",
+    "本版本执行的全部校验：阻断性校验必须通过才能发布",
+    ("table_name", "check"),
+    (
+        C("table_name", STR, "table checked", "被校验表", False),
+        C("check", STR, "check id", "校验标识", False),
+        C("severity", STR, "blocking | warning", "级别", False),
+        C("engine", STR, "great_expectations | rule", "校验引擎", False),
+        C("description", STR, "what is checked", "校验内容", False),
+        C("success", BOOL, "passed", "是否通过", False),
+        C("n_checked", I64, "rows checked", "校验行数", False),
+        C("n_failed", I64, "rows failing", "未通过行数", False),
+        C("failures", STR, "the offending rows, named (first 20)", "未通过的行（前 20 条）"),
+    ),
+)
+
+TABLES: dict[str, TableSpec] = {t.name: t for t in (OBSERVATIONS, PANEL, ZONES, INDICATORS_CATALOG, SOURCES,
+                                                    VALIDATION)}
+
+
+def to_arrow(df: pd.DataFrame, spec: TableSpec) -> pa.Table:
+    """A frame as an Arrow table of exactly the contract's schema, rows sorted by the key.
+
+    Raises ValueError naming the table and columns when the frame does not fit the contract.
+    """
+    missing = [c for c in spec.names if c not in df.columns]
+    extra = [c for c in df.columns if c not in spec.names]
+    if missing or extra:
+        raise ValueError(f"{spec.name}: columns do not match the contract (missing {missing}, unexpected {extra})")
+    df = df[spec.names]
+    if len(df):
+        df = df.sort_values(list(spec.key), kind="stable", na_position="first").reset_index(drop=True)
+    arrays = []
+    for col in spec.columns:
+        s = df[col.name]
+        if col.type == DATE:
+            values = pd.to_datetime(s, errors="raise").dt.date
+            arr = pa.array([None if pd.isna(v) else v for v in values], type=DATE)
+        elif pa.types.is_timestamp(col.type):
+            values = pd.to_datetime(s, utc=True, errors="raise")
+            arr = pa.array([None if pd.isna(v) else v.to_pydatetime() for v in values], type=col.type)
+        else:
+            arr = pa.array([None if _isna(v) else v for v in s.tolist()], type=col.type)
+        if not col.nullable and arr.null_count:
+            raise ValueError(f"{spec.name}.{col.name}: {arr.null_count} empty values in a required column")
+        arrays.append(arr)
+    return pa.Table.from_arrays(arrays, schema=spec.schema)
+
+
+def _isna(v: object) -> bool:
+    try:
+        return bool(pd.isna(v))
+    except (TypeError, ValueError):
+        return False
+
+
+def empty_frame(spec: TableSpec) -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series([], dtype=object) for c in spec.names})
