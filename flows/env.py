@@ -10,7 +10,10 @@ DEFAULTS = {
     "PREFECT_SERVER_ANALYTICS_ENABLED": "false",  # else the temporary server tries a telemetry lookup
     "PREFECT_SERVER_LOGGING_LEVEL": "CRITICAL",  # hides the temporary server's shutdown tracebacks
     "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "90",  # the default 20 s is tight on 2 cores
-    "PREFECT_LOGGING_LEVEL": "WARNING",  # the CLI prints its own progress; --verbose shows INFO
+    # INFO logs go to the API (the UI shows them); the terminal gets warnings only, under the CLI's own
+    # progress display, unless --verbose
+    "PREFECT_LOGGING_LEVEL": "INFO",
+    "PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL": "WARNING",
 }
 
 
@@ -18,4 +21,4 @@ def apply(verbose: bool = False) -> None:
     for key, value in DEFAULTS.items():
         os.environ.setdefault(key, value)
     if verbose:
-        os.environ["PREFECT_LOGGING_LEVEL"] = "INFO"
+        os.environ["PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL"] = "INFO"
