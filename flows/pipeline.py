@@ -56,15 +56,18 @@ def _notify(event: str, **detail) -> None:
 class ValidationBlocked(RuntimeError):
     """A blocking check failed: no release was written; `validation` names the offending rows."""
 
-    def __init__(self, validation: pd.DataFrame, latest: str | None):
+    def __init__(self, validation: pd.DataFrame, latest: str | None, report: Path | None = None):
         self.validation = validation
         self.latest = latest
+        self.report = report
         failed = validation[(validation["severity"] == "blocking") & ~validation["success"]]
         lines = [f"{len(failed)} blocking check(s) failed; no release written"
                  + (f" (latest stays {latest})" if latest else "")]
         for r in failed.to_dict("records"):
             lines.append(f"- {r['check']}: {r['description']} — {r['n_failed']} row(s):")
             lines += [f"    {line}" for line in (r["failures"] or "").splitlines()]
+        if report is not None:
+            lines.append(f"full report: {report}")
         super().__init__("\n".join(lines))
 
 
@@ -148,7 +151,12 @@ def publish(settings: RunSettings, staging: str) -> dict:
         validation = validate_task(tables["observations"], tables["panel"])
         tables["validation"] = validation
         if len(blocking_failures(validation)):
-            raise ValidationBlocked(validation, parent)
+            # the report of a refused release sits beside the releases, never inside one
+            report_path = Path(settings.warehouse) / "blocked-validation.html"
+            tmp = report_path.with_suffix(".tmp")
+            tmp.write_text(validation_html(validation, "Validation report: release refused"), encoding="utf-8")
+            tmp.replace(report_path)
+            raise ValidationBlocked(validation, parent, report_path)
         _notify("write")
         manifest_extra["input_documents"] = sorted(s for s, o in zip(sources["source_id"], sources["origin"],
                                                                       strict=True) if o == "archive")

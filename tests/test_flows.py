@@ -83,6 +83,7 @@ def test_refresh_rerun_zone_and_blocked_release(prefect_harness, tmp_path):
     assert r.exit_code == 1
     assert "blocked" in r.output and "231086 东宁市 2020 gdp = 1400000 CNY_100M" in r.output
     assert latest_id(wh) == second and list_releases(wh) == sorted([first, second])
+    assert "release refused" in (wh / "blocked-validation.html").read_text(encoding="utf-8")
 
     # 5. bad input is a clear error before anything runs
     r = _cli("zone", "atlantis", *common)
