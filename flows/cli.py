@@ -218,6 +218,8 @@ def _refresh(zones, years, warehouse, archive, curated, bundled, policy, verbose
             elif event == "validate":
                 bar.advance(job)
                 bar.update(job, description="validating (great-expectations)")
+            elif event == "report":
+                bar.update(job, description="drawing the report (charts, the paper's claims)")
             elif event == "write":
                 bar.advance(job)
                 bar.update(job, description="writing the release")
@@ -237,6 +239,44 @@ def _refresh(zones, years, warehouse, archive, curated, bundled, policy, verbose
         finally:
             pipeline.progress = None
     _print_summary(result)
+
+
+@app.command()
+def report(
+    release: Annotated[str | None, typer.Argument(help="Release id (default: latest).")] = None,
+    warehouse: WarehouseOpt = Path("warehouse"),
+) -> None:
+    """(Re)write report/ of a release: Figures 1 and 2, the paper's claims, the data dictionary, index.html."""
+    import shutil
+
+    from catalog import load_catalog
+    from validation.report import validation_html
+    from warehouse.release import latest_id, list_releases, read_table, releases_dir
+    from warehouse.report import build_report
+    from warehouse.schemas import TABLES
+
+    rid = release or latest_id(warehouse)
+    if rid is None or rid not in list_releases(warehouse):
+        known = ", ".join(list_releases(warehouse)) or "none"
+        err_console.print(f"[red]error:[/red] no release {release or '(latest)'} in {warehouse}; releases: {known}")
+        raise typer.Exit(2)
+    folder = releases_dir(warehouse) / rid
+    tables = {name: read_table(warehouse, rid, name) for name in TABLES}
+    files = build_report(tables, load_catalog(), f"borderzones release {rid}: report")
+    files["report/validation.html"] = validation_html(tables["validation"], "Validation report").encode("utf-8")
+    tmp = folder / ".report.tmp"
+    shutil.rmtree(tmp, ignore_errors=True)
+    for rel, data in files.items():
+        p = tmp / Path(rel).relative_to("report")
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_bytes(data)
+    old = folder / ".report.old"
+    shutil.rmtree(old, ignore_errors=True)
+    if (folder / "report").exists():
+        (folder / "report").rename(old)
+    tmp.rename(folder / "report")
+    shutil.rmtree(old, ignore_errors=True)
+    console.print(f"report: {folder / 'report' / 'index.html'}")
 
 
 def _short_python() -> str:
@@ -293,7 +333,7 @@ def _print_summary(result) -> None:
         console.print(f"no change since {out.release_id}: no new release ({out.path})")
     latest = out.path.parent.parent / "latest"
     console.print(f"latest: {latest}")
-    console.print(f"validation report: {out.path / 'report' / 'validation.html'}")
+    console.print(f"report: {out.path / 'report' / 'index.html'} (charts, the paper's claims, validation, dictionary)")
     console.print(f"look at it: {_short_python()} -c \"import duckdb; print(duckdb.sql(\\\"SELECT * FROM "
                   f"'{latest}/panel.parquet' LIMIT 20\\\"))\"")
 

@@ -113,11 +113,11 @@ def _catalog() -> Catalog:
 
 
 @task(name="validate", cache_policy=NO_CACHE)
-def validate_task(observations: pd.DataFrame, panel: pd.DataFrame) -> pd.DataFrame:
+def validate_task(observations: pd.DataFrame, panel: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFrame:
     from validation.suites import validate_tables  # great-expectations is slow to import: only here
 
     _notify("validate")
-    return validate_tables(observations, panel, _catalog())
+    return validate_tables(observations, panel, _catalog(), indicators)
 
 
 @flow(name="publish", log_prints=False)
@@ -129,6 +129,7 @@ def publish(settings: RunSettings, staging: str) -> dict:
     """
     from validation.report import validation_html
     from validation.suites import blocking_failures
+    from warehouse.report import build_report
 
     logger = get_run_logger()
     cat = _catalog()
@@ -148,7 +149,7 @@ def publish(settings: RunSettings, staging: str) -> dict:
         obs, sources = assemble(collections, previous, settings, cat)
         _notify("build", observations=len(obs))
         tables = build_tables(obs, sources, cat, settings.vintage_policy)
-        validation = validate_task(tables["observations"], tables["panel"])
+        validation = validate_task(tables["observations"], tables["panel"], tables["indicators"])
         tables["validation"] = validation
         if len(blocking_failures(validation)):
             # the report of a refused release sits beside the releases, never inside one
@@ -163,8 +164,10 @@ def publish(settings: RunSettings, staging: str) -> dict:
         manifest_extra["validation"] = {
             "checks": len(validation), "blocking_failed": 0,
             "warnings_failed": int((~validation["success"] & (validation["severity"] == "warning")).sum())}
-        report = validation_html(validation, "Validation report").encode("utf-8")
-        outcome = write_release(settings.warehouse, tables, manifest_extra, {"report/validation.html": report})
+        _notify("report")
+        report = build_report(tables, cat, "borderzones release: report")
+        report["report/validation.html"] = validation_html(validation, "Validation report").encode("utf-8")
+        outcome = write_release(settings.warehouse, tables, manifest_extra, report)
     if outcome.created:
         logger.info("release %s written (%s)", outcome.release_id, outcome.path)
     else:

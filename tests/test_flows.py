@@ -49,6 +49,14 @@ def test_refresh_rerun_zone_and_blocked_release(prefect_harness, tmp_path):
     bad = src[src["status"] == "unreadable"]  # the empty document is listed with its status, not fatal
     assert bad["problems"].tolist() == ["error: the document is empty"]
     bytes1 = {p.name: p.read_bytes() for p in (wh / "releases" / first).glob("*.parquet")}
+    report = wh / "releases" / first / "report"
+    assert {"index.html", "figure1.png", "figure2.png", "claims.html", "validation.html"} <= {
+        p.name for p in report.iterdir()}
+    ind = read_table(wh, first, "indicators")
+    share = ind[(ind.zone_id == "ruili") & (ind.indicator == "va_secondary_share_pct") & (ind.year == 2020)]
+    assert share.empty  # the synthetic file has no sectors for 瑞丽: absent, and listed as not computable
+    nc = read_table(wh, first, "not_computable")
+    assert len(nc[(nc.zone_id == "ruili") & (nc.indicator == "va_secondary_share_pct") & (nc.year == 2020)]) == 2
 
     # 2. the same inputs again: no new release, the same bytes
     r = _cli("refresh", *common)

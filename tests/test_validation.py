@@ -88,3 +88,27 @@ def test_report_is_html_with_failures_first(obs, cat):
     html = validation_html(run(bad, cat), "Validation report")
     assert html.startswith("<!DOCTYPE html>") and "blocked: the release was not published" in html
     assert html.index("value_at_most_plausible_max") < html.index("obs_id_unique")
+
+
+def test_indicator_checks(cat):
+    from warehouse.indicators import compute_indicators
+
+    paper = Path(__file__).parent / "fixtures" / "curated" / "synthetic_paper.csv"
+    o = pd.DataFrame(curated_rows(paper, cat)[0])
+    p = build_panel(o, cat)
+    ind, _ = compute_indicators(p, cat)
+    v = validate_tables(o, p, cat, ind)
+    assert blocking_failures(v).empty
+    assert failed(v, "indicators.sector_shares_sum_to_100")["n_checked"] > 0
+    # 勐腊 2015→2020: nominal (100/60 − 1) = 66.7 %, real 27.3 %:
+    # (1.6667 / 1.2733) ** (1/5) − 1 = 5.5 % a year, plausible
+    assert failed(v, "indicators.nominal_vs_real_growth")["success"]
+    bad = ind.copy()
+    i = bad.index[(bad.indicator == "gdp_growth_since_establishment_pct") & (bad.zone_id == "mengla")
+                  & (bad.basis == "host")][0]
+    bad.loc[i, "value"] = 400.0  # (5 / 1.2733) ** (1/5) − 1 = 31 % a year: more than prices explain
+    bad.loc[bad.indicator == "va_primary_share_pct", "value"] = 120.0
+    v = validate_tables(o, p, cat, bad)
+    assert "mengla host 2020" in failed(v, "indicators.nominal_vs_real_growth")["failures"]
+    assert not failed(v, "indicators.shares_within_0_100")["success"]
+    assert not failed(v, "indicators.sector_shares_sum_to_100")["success"]

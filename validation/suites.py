@@ -142,6 +142,65 @@ def panel_checks(cat: Catalog) -> list[GxCheck]:
     return checks
 
 
+# Annual price change (%) that nominal-versus-real GDP growth since establishment may imply.
+DEFLATOR_BOUNDS = (-5.0, 10.0)
+
+
+def indicator_checks() -> list[GxCheck]:
+    t = "indicators"
+    return [
+        GxCheck(t, f"{t}.key_unique", "blocking", "one row per zone, basis, year and indicator", "unique",
+                ["zone_id", "basis", "year", "indicator"]),
+        GxCheck(t, f"{t}.inputs_present", "blocking", "every value names the panel rows it was computed from",
+                "not_null", "inputs"),
+        GxCheck(t, f"{t}.shares_within_0_100", "blocking", "shares lie within [0, 100] %", "between", "value",
+                {"min_value": 0.0, "max_value": 100.0}, (("_is_share", True),)),
+        GxCheck(t, f"{t}.self_sufficiency_positive", "blocking", "fiscal self-sufficiency is above 0 %", "between",
+                "value", {"min_value": 0.0, "strict_min": True}, (("indicator", "fiscal_self_sufficiency_pct"),)),
+        GxCheck(t, f"{t}.self_sufficiency_at_most_100", "warning",
+                "fiscal self-sufficiency is at most 100 % (revenue above expenditure is rare for these units)",
+                "between", "value", {"max_value": 100.0}, (("indicator", "fiscal_self_sufficiency_pct"),)),
+    ]
+
+
+def indicator_rules(ind: pd.DataFrame) -> list[CheckResult]:
+    t = "indicators"
+    fails, n = [], 0
+    shares = ind[ind["indicator"].isin(["va_primary_share_pct", "va_secondary_share_pct", "va_tertiary_share_pct"])]
+    for (z, b, y), g in shares.groupby(["zone_id", "basis", "year"]):
+        if len(g) == 3:
+            n += 1
+            if abs(g["value"].sum() - 100) > 0.01:
+                fails.append(f"{z} {b} {y}: sector shares sum to {g['value'].sum():.6g}")
+    out = [_rule(t, f"{t}.sector_shares_sum_to_100", "blocking", "the three sector shares sum to 100 (within 0.01)",
+                 n, fails)]
+    lo, hi = DEFLATOR_BOUNDS
+    fails, n = [], 0
+    key = ["zone_id", "basis", "year"]
+    nom = ind[ind["indicator"] == "gdp_growth_since_establishment_pct"].set_index(key)
+    real = ind[ind["indicator"] == "gdp_real_growth_since_establishment_pct"].set_index(key)
+    for k in nom.index.intersection(real.index):
+        n += 1
+        years = k[2] - int(nom.loc[k, "base_year"])
+        ratio = (1 + nom.loc[k, "value"] / 100) / (1 + real.loc[k, "value"] / 100)
+        implied = (ratio ** (1 / years) - 1) * 100 if ratio > 0 and years > 0 else float("nan")
+        if not (lo <= implied <= hi):
+            fails.append(f"{k[0]} {k[1]} {k[2]}: nominal {nom.loc[k, 'value']:.4g} % vs real "
+                         f"{real.loc[k, 'value']:.4g} % "
+                         f"since {int(nom.loc[k, 'base_year'])} implies prices changing {implied:.3g} % a year")
+    out.append(_rule(t, f"{t}.nominal_vs_real_growth", "warning",
+                     f"nominal and real GDP growth since establishment differ by no more than prices can explain "
+                     f"(implied annual price change within [{lo:g}, {hi:g}] %)", n, fails))
+    return out
+
+
+def _describe_ind(df: pd.DataFrame) -> pd.Series:
+    def one(r) -> str:
+        v = "" if pd.isna(r["value"]) else f"{r['value']:.10g}"
+        return f"{r['zone_id']} {r['basis']} {r['year']} {r['indicator']} = {v} {r['unit']} [{r['inputs']}]"
+    return df.apply(one, axis=1) if len(df) else pd.Series([], dtype=object)
+
+
 def _describe_obs(df: pd.DataFrame) -> pd.Series:
     def one(r) -> str:
         v = "" if pd.isna(r["value"]) else f"{r['value']:.10g}"
@@ -206,7 +265,7 @@ def _run_gx(frame: pd.DataFrame, checks: list[GxCheck], name: str) -> list[Check
             cond = None
             for col, val in chk.where:
                 cond = (GxColumn(col) == val) if cond is None else (cond & (GxColumn(col) == val))
-            kw.update(row_condition=cond, condition_parser="great_expectations")
+            kw.update(row_condition=cond)
         n_rows[str(i)] = int(mask.sum())
         suite.add_expectation(make[chk.kind](chk.column, kw | {"meta": {"i": str(i)}}))
     with warnings.catch_warnings():
@@ -286,7 +345,8 @@ def _add_bounds(frame: pd.DataFrame, cat: Catalog, *, by_level: bool) -> None:
     frame["_max"] = [f[1] for f in found]
 
 
-def validate_tables(observations: pd.DataFrame, panel: pd.DataFrame, cat: Catalog) -> pd.DataFrame:
+def validate_tables(observations: pd.DataFrame, panel: pd.DataFrame, cat: Catalog,
+                    indicators: pd.DataFrame | None = None) -> pd.DataFrame:
     """Run every check; returns the validation table (one row per check)."""
     obs = observations.copy()
     obs["_ref"] = _describe_obs(obs).astype(object) if len(obs) else pd.Series([], dtype=object)
@@ -305,6 +365,12 @@ def validate_tables(observations: pd.DataFrame, panel: pd.DataFrame, cat: Catalo
     results += _run_gx(pan, panel_checks(cat), "panel") if len(pan) else []
     hundred = obs[obs["indicator"] == "structure_primary"].assign(indicator="_hundred", value=100.0)
     results += rule_checks(pd.concat([obs, hundred], ignore_index=True))
+    if indicators is not None and len(indicators):
+        ind = indicators.copy()
+        ind["_ref"] = _describe_ind(ind).astype(object)
+        ind["_is_share"] = ind["indicator"].str.endswith("_share_pct") | (ind["indicator"] == "gdp_share_of_zones_pct")
+        results += _run_gx(ind, indicator_checks(), "indicators")
+        results += indicator_rules(ind)
     frame = pd.DataFrame([r.as_row() for r in results], columns=list(CheckResult.__dataclass_fields__))
     frame["failures"] = frame["failures"].astype(object).where(frame["failures"].notna(), None)
     return frame.astype({"success": bool, "n_checked": "int64", "n_failed": "int64"})

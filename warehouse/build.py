@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from catalog import BUNDLED_CURATED, Catalog
 from extractors import EXTRACTOR_VERSION
 from extractors.archive import Archive
+from warehouse.indicators import compute_indicators
 from warehouse.observations import (
     ExtractionCache,
     Selection,
@@ -178,9 +179,13 @@ def indicators_catalog_frame(cat: Catalog) -> pd.DataFrame:
 
 def build_tables(observations: pd.DataFrame, sources: pd.DataFrame, cat: Catalog, policy: str
                  ) -> dict[str, pd.DataFrame]:
+    panel = build_panel(observations, cat, policy)
+    indicators, not_computable = compute_indicators(panel, cat, policy)
     return {
         "observations": observations,
-        "panel": build_panel(observations, cat, policy),
+        "panel": panel,
+        "indicators": indicators,
+        "not_computable": not_computable,
         "zones": zones_frame(cat),
         "indicators_catalog": indicators_catalog_frame(cat),
         "sources": sources,

@@ -204,8 +204,48 @@ VALIDATION = TableSpec(
     ),
 )
 
-TABLES: dict[str, TableSpec] = {t.name: t for t in (OBSERVATIONS, PANEL, ZONES, INDICATORS_CATALOG, SOURCES,
-                                                    VALIDATION)}
+INDICATORS = TableSpec(
+    "indicators",
+    "The paper's derived indicators per zone, basis and year, each with its method and the panel rows used",
+    "论文衍生指标：按试验区、口径、年份，附计算方法与所用面板行",
+    ("zone_id", "basis", "year", "indicator"),
+    (
+        C("zone_id", STR, "zone id, or ALL for the aggregate of the basis's set of zones", "试验区标识（ALL 为合计）",
+          False),
+        C("basis", STR, "host: the zone's own host units; paper2022: the units the 2022 paper uses",
+          "口径：host 为东道单位；paper2022 为论文所用单位", False),
+        C("year", I64, "year", "年份", False),
+        C("indicator", STR, "derived indicator code", "衍生指标代码", False),
+        C("value", F64, "value", "数值"),
+        C("value_text", STR, "categorical value (dominant_sector: primary | secondary | tertiary)", "分类取值"),
+        C("unit", STR, "unit of measure code", "计量单位代码", False),
+        C("base_year", I64, "base year of a growth measure (the establishment year, or 2019 for the COVID shock)",
+          "基年"),
+        C("method", STR, "how it was computed", "计算方法", False),
+        C("vintage_policy", STR, "vintage policy of the panel it came from", "版本策略", False),
+        C("inputs", STR, "panel rows used, ';'-separated series_id/period/indicator/unit", "所用面板行", False),
+        C("fx_rate", F64, "yuan per US dollar used to convert a dollar figure (annual average), else null",
+          "美元折算汇率（年平均）"),
+    ),
+)
+
+NOT_COMPUTABLE = TableSpec(
+    "not_computable",
+    "Derived indicators that could not be computed, with the missing inputs named",
+    "无法计算的衍生指标及所缺输入",
+    ("zone_id", "basis", "year", "indicator"),
+    (
+        C("zone_id", STR, "zone id or ALL", "试验区标识", False),
+        C("basis", STR, "host | paper2022", "口径", False),
+        C("year", I64, "year", "年份", False),
+        C("indicator", STR, "derived indicator code", "衍生指标代码", False),
+        C("missing_inputs", STR, "the panel values that are missing", "缺少的输入", False),
+        C("reason", STR, "why, when it is not only missing inputs", "原因"),
+    ),
+)
+
+TABLES: dict[str, TableSpec] = {t.name: t for t in (OBSERVATIONS, PANEL, INDICATORS, NOT_COMPUTABLE, ZONES,
+                                                    INDICATORS_CATALOG, SOURCES, VALIDATION)}
 
 
 def to_arrow(df: pd.DataFrame, spec: TableSpec) -> pa.Table:
