@@ -34,7 +34,7 @@ format: install
 # The main job on its embedded defaults: bundled curated figures + whatever ./archive holds -> ./warehouse.
 # No network, no server: Prefect starts a temporary local one for the run.
 run: install
-	$(VENV)/bin/borderzones refresh --warehouse warehouse --archive archive
+	$(VENV)/bin/borderzones refresh --offline --warehouse warehouse --archive archive
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

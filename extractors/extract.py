@@ -12,6 +12,7 @@ from catalog import Catalog, load_catalog
 from extractors import EXTRACTOR_VERSION
 from extractors.decode import decode_bytes, sniff_kind
 from extractors.document import Problem, ReadDocument
+from extractors.docx import read_docx
 from extractors.grammar import DocContext, Observation, SentenceParser, parse_table
 from extractors.html import read_html
 from extractors.identify import Identity, identify, is_blocked_text, publication_date
@@ -85,9 +86,12 @@ def read_document(data: bytes, filename: str = "", content_type: str | None = No
         doc.problems.append(Problem("error", "the document is an image without a text layer; it needs OCR or a "
                                              "text copy (put one in the inbox with `borderzones ingest`)"))
         return doc
-    if kind in ("docx", "doc", "zip"):
-        doc = ReadDocument(format=kind, status="unreadable")
-        doc.problems.append(Problem("error", f"{kind} files are not read yet; save it as PDF or HTML and "
+    if kind == "docx":
+        return read_docx(data)
+    if kind in ("doc", "zip"):
+        doc = ReadDocument(format=kind, status="unsupported")
+        what = "a legacy Word .doc file" if kind == "doc" else "a zip archive"
+        doc.problems.append(Problem("error", f"{what} is not supported; open it, save it as DOCX or PDF, and "
                                              "add that with `borderzones ingest`"))
         return doc
     decoded = decode_bytes(data, content_type)
@@ -157,7 +161,7 @@ def extract_bytes(
     doc = read_document(data, filename, content_type)
     result = ExtractResult(sha, "ok", None, unit, cat.display_name(unit), year, None, doc.format,
                            problems=list(doc.problems))
-    if doc.status in ("unreadable", "no_text"):
+    if doc.status in ("unreadable", "no_text", "unsupported"):
         result.status = doc.status
         return result
 

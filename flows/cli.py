@@ -40,7 +40,8 @@ def extract(
 ) -> None:
     """Read one document and print the observations it states.
 
-    Exit code 0 for status ok or partial, 2 otherwise (no_text, blocked, not_a_bulletin, unreadable)."""
+    Exit code 0 for status ok or partial, 2 otherwise (no_text, blocked, not_a_bulletin, unreadable,
+    unsupported)."""
     from catalog import load_catalog
     from extractors.extract import extract_bytes
 
@@ -86,10 +87,10 @@ def ingest(
             continue
         data = path.read_bytes()
         result = extract_bytes(data, path.name, cat=cat)
-        if result.status in ("blocked", "not_a_bulletin", "unreadable"):
+        if result.status in ("blocked", "not_a_bulletin", "unreadable", "unsupported"):
             # not archived: an anti-bot page or an unrelated page is not a source document
             label = {"blocked": "blocked page", "not_a_bulletin": "not a bulletin",
-                     "unreadable": "unreadable"}[result.status]
+                     "unreadable": "unreadable", "unsupported": "unsupported"}[result.status]
             reason = result.problems[0].message if result.problems else ""
             table.add_row(str(path), f"[yellow]{label}[/yellow]", result.status, "", "", reason[:60])
             failed += 1
@@ -136,6 +137,9 @@ NoBundledOpt = Annotated[bool, typer.Option("--no-bundled-curated",
 YearsOpt = Annotated[str | None, typer.Option("--years", help="Data years to refresh, e.g. 2012-2024 (default all).")]
 PolicyOpt = Annotated[str, typer.Option("--vintage-policy", help="latest | first_release")]
 VerboseOpt = Annotated[bool, typer.Option("--verbose", "-v", help="Show Prefect's INFO logs.")]
+SourcesOpt = Annotated[list[Path] | None, typer.Option(
+    "--sources", help="A source registry TOML (repeatable; adds to the bundled one and $BORDERZONES_SOURCES).")]
+OfflineOpt = Annotated[bool, typer.Option("--offline", help="Fetch nothing: use only what the archive holds.")]
 
 
 @app.command()
@@ -148,15 +152,17 @@ def refresh(
     no_bundled_curated: NoBundledOpt = False,
     vintage_policy: PolicyOpt = "latest",
     verbose: VerboseOpt = False,
+    sources: SourcesOpt = None,
+    offline: OfflineOpt = False,
 ) -> None:
-    """Extract, validate and publish a release (the annual refresh).
+    """Fetch, extract, validate and publish a release (the annual refresh).
 
     Zones and years outside the selection keep the previous release's rows unchanged. Exit code 0 when a
     release is published or nothing changed, 1 when a blocking check fails (the previous release stays
     latest), 2 for bad input."""
     zone_list = [z.strip() for z in zones.split(",") if z.strip()] if zones else None
     _refresh(zone_list, parse_years(years), warehouse, archive, curated or [], not no_bundled_curated,
-             vintage_policy, verbose, single_zone=False)
+             vintage_policy, verbose, sources or [], offline, single_zone=False)
 
 
 @app.command()
@@ -169,13 +175,16 @@ def zone(
     no_bundled_curated: NoBundledOpt = False,
     vintage_policy: PolicyOpt = "latest",
     verbose: VerboseOpt = False,
+    sources: SourcesOpt = None,
+    offline: OfflineOpt = False,
 ) -> None:
     """Rerun one zone: its rows are rebuilt, every other zone's rows are carried from the previous release."""
     _refresh([zone_id], parse_years(years), warehouse, archive, curated or [], not no_bundled_curated,
-             vintage_policy, verbose, single_zone=True)
+             vintage_policy, verbose, sources or [], offline, single_zone=True)
 
 
-def _refresh(zones, years, warehouse, archive, curated, bundled, policy, verbose, *, single_zone: bool) -> None:
+def _refresh(zones, years, warehouse, archive, curated, bundled, policy, verbose, sources, offline, *,
+             single_zone: bool) -> None:
     from flows import env
 
     env.apply(verbose)
@@ -189,12 +198,17 @@ def _refresh(zones, years, warehouse, archive, curated, bundled, policy, verbose
         err_console.print(f"[red]error:[/red] --vintage-policy must be latest or first_release, not {policy!r}")
         raise typer.Exit(2)
     settings = RunSettings(warehouse=warehouse, archive=archive, curated=tuple(curated), bundled_curated=bundled,
-                           vintage_policy=policy, zones=tuple(zones) if zones else None, years=years)
+                           vintage_policy=policy, zones=tuple(zones) if zones else None, years=years,
+                           sources=tuple(sources), offline=offline)
     try:
         validate_selection(settings, cat)
         from warehouse.build import load_curated_all
 
         load_curated_all(settings, cat)  # fail before starting Prefect when a curated file is wrong
+        if not offline:
+            from catalog.sources import load_registry
+
+            load_registry(cat, tuple(sources))  # and when a sources file is wrong
     except (ValueError, CatalogError) as exc:
         err_console.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(2) from None
@@ -205,7 +219,9 @@ def _refresh(zones, years, warehouse, archive, curated, bundled, policy, verbose
         job = bar.add_task("starting Prefect (a temporary local server, ~15 s)", total=n_zones + 2)
 
         def on_progress(event: str, d: dict) -> None:
-            if event == "zone_start":
+            if event == "fetch":
+                bar.update(job, description=f"zone {d['zone']}: fetching")
+            elif event == "zone_start":
                 bar.update(job, description=f"zone {d['zone']}: reading documents")
             elif event == "document":
                 bar.update(job, description=f"zone {d['zone_id']}: {d['status']} {str(d['title'] or d['sha256'])[:40]}")
@@ -287,6 +303,32 @@ def _short_python() -> str:
         return str(exe)
 
 
+def _print_fetches(result) -> None:
+    if result.settings.offline:
+        console.print("fetching: off (--offline); the archived copies are used")
+        return
+    if not result.fetches:
+        console.print("fetching: no sources for these zones and years in the registry "
+                      "(add listing pages or known URLs with --sources FILE)")
+        return
+    t = Table(title="fetching", show_edge=False, header_style="bold")
+    for col in ("unit", "year", "outcome", "url", "what happened"):
+        t.add_column(col, overflow="fold")
+    colour = {"fetched": "green", "unchanged": "green", "blocked": "red", "failed": "red"}
+    for r in sorted(result.fetches, key=lambda r: (r.unit_code, r.year or 0, r.url)):
+        c = colour.get(r.outcome, "white")
+        t.add_row(r.unit_code, str(r.year or ""), f"[{c}]{r.outcome}[/{c}]", r.url, r.message)
+    console.print(t)
+    from warehouse.fetching import by_hand
+
+    hand = by_hand(result.fetches)
+    if hand:
+        console.print("[bold]Download these by hand[/bold] (a browser usually gets through), then "
+                      "`borderzones ingest FILE... --archive " + str(result.settings.archive) + "` and rerun:")
+        for line in hand:
+            console.print(f"  {line}")
+
+
 def zone_validation_status(validation, cat) -> dict[str, str]:
     """Per zone: 'passed', 'passed (n warnings)' or 'BLOCKED (n)', from the rows each failed check names
     (a named row starts with its unit code or series id)."""
@@ -320,6 +362,7 @@ def _print_summary(result) -> None:
             continue
         t.add_row(z, str(c["ok"]), str(c["partial"]), str(c["failed"]), str(c["observations"]), statuses.get(z, "-"))
     console.print(t)
+    _print_fetches(result)
     for d in result.documents:
         if d["status"] not in ("ok", "partial"):
             first = (d["problems"] or "").splitlines()[0] if d["problems"] else ""

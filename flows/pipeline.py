@@ -78,6 +78,7 @@ class RefreshResult:
     zones: dict[str, dict] = field(default_factory=dict)  # zone -> counts
     documents: list[dict] = field(default_factory=list)
     validation: pd.DataFrame | None = None
+    fetches: list = field(default_factory=list)  # warehouse.fetching.FetchRecord, one per URL tried
 
 
 def _artifact_key(*parts: str) -> str:
@@ -110,6 +111,24 @@ def _catalog() -> Catalog:
     if _CAT is None:
         _CAT = load_catalog()
     return _CAT
+
+
+@task(name="fetch-zone", task_run_name="fetch-{zone_label}", cache_policy=NO_CACHE)
+def fetch_zone_task(zone_label: str, zone_id: str | None, settings: RunSettings, registry, fetcher) -> list:
+    """Discover and fetch the zone's documents into the archive. Network retries live in the HTTP client
+    (backoff with jitter, Retry-After); a failure is a record in the summary, never an exception."""
+    from extractors.archive import Archive
+    from warehouse.fetching import fetch_units
+
+    logger = get_run_logger()
+    cat = _catalog()
+    units = frozenset(cat.zone_units(zone_id)) if zone_id else None
+    _notify("fetch", zone=zone_label)
+    records = fetch_units(units, registry, settings.selection, Archive(settings.archive), fetcher, cat)
+    for r in records:
+        level = logger.info if r.outcome in ("fetched", "unchanged") else logger.warning
+        level("%s %s %s: %s %s", zone_label, r.unit_code, r.year or "", r.outcome, r.message)
+    return records
 
 
 @task(name="validate", cache_policy=NO_CACHE)
@@ -201,9 +220,19 @@ def _run(settings: RunSettings, zone_ids: list[str | None]) -> RefreshResult:
     validate_selection(settings, cat)
     curated = load_curated_all(settings, cat)
     _notify("start", zones=[z or "(no zone)" for z in zone_ids])
+    fetches: list = []
+    registry = fetcher = None
+    if not settings.offline:
+        from catalog.sources import load_registry
+        from extractors.http import Fetcher
+
+        registry = load_registry(cat, settings.sources)
+        fetcher = Fetcher(registry)
     collections = []
     for z in zone_ids:
         label = z or "unassigned"
+        if fetcher is not None and z is not None:
+            fetches += fetch_zone_task(label, z, settings, registry, fetcher)
         col = collect_zone_task(label, z, settings, curated)
         collections.append(col)
         if col.documents:
@@ -227,7 +256,7 @@ def _run(settings: RunSettings, zone_ids: list[str | None]) -> RefreshResult:
         shutil.rmtree(staging, ignore_errors=True)
     outcome = PublishOutcome(published["release_id"], Path(published["path"]), published["created"],
                              published["parent"], published["row_counts"])
-    result = RefreshResult(outcome, settings, validation=published["validation"])
+    result = RefreshResult(outcome, settings, validation=published["validation"], fetches=fetches)
     for c in collections:
         label = c.zone_id or "unassigned"
         counts = c.counts()

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import socket
 import sys
 from pathlib import Path
 
@@ -9,6 +10,20 @@ TESTS = Path(__file__).resolve().parent
 sys.path.insert(0, str(TESTS))  # for the pdfgen helper
 
 DOCS = TESTS / "fixtures" / "documents"
+
+# Tests never touch the network: any name lookup other than the local test servers fails at once.
+_real_getaddrinfo = socket.getaddrinfo
+_LOCAL = {"127.0.0.1", "localhost", "::1", None}
+
+
+def _local_only_getaddrinfo(host, *args, **kwargs):
+    h = host.decode() if isinstance(host, bytes) else host
+    if h not in _LOCAL:
+        raise socket.gaierror(socket.EAI_NONAME, f"tests do not use the network (lookup of {h!r} refused)")
+    return _real_getaddrinfo(host, *args, **kwargs)
+
+
+socket.getaddrinfo = _local_only_getaddrinfo
 
 
 @pytest.fixture(scope="session")

@@ -331,3 +331,47 @@ def test_table_written_one_cell_per_line():
         ("retail_sales", "2023", 18.6, "CNY_100M", 3.0),
         ("va_primary", "2023", 20.1, "CNY_100M", 5.2),
     ]
+
+
+# --- Word files (SYNTHETIC documents built by the test with python-docx) -----------------------------
+
+
+def _docx(paragraphs: list[str], table: list[list[str]] | None = None) -> bytes:
+    import io
+
+    import docx
+
+    d = docx.Document()
+    for p in paragraphs:
+        d.add_paragraph(p)
+    if table:
+        t = d.add_table(rows=len(table), cols=len(table[0]))
+        for i, row in enumerate(table):
+            for j, cell in enumerate(row):
+                t.cell(i, j).text = cell
+    buf = io.BytesIO()
+    d.save(buf)
+    return buf.getvalue()
+
+
+def test_docx_bulletin_is_read(cat):
+    from extractors.extract import extract_bytes
+
+    data = _docx(["二连浩特市2019年国民经济和社会发展统计公报", "二连浩特市统计局", "2020年4月10日",
+                  "初步核算，全年全市地区生产总值（GDP）80.5亿元，按可比价格计算，比上年增长5.1%。"],
+                 [["指标", "单位", "绝对数"], ["一般公共预算收入", "万元", "51234"]])
+    r = extract_bytes(data, "bulletin.docx", cat=cat)
+    assert r.format == "docx" and r.status == "ok" and r.unit_code == "152501" and r.data_year == 2019
+    assert r.published == "2020-04-10"
+    got = {(o.indicator, o.value, o.unit, o.growth_pct) for o in r.observations}
+    assert ("gdp", 80.5, "CNY_100M", 5.1) in got
+    assert ("fiscal_revenue", 5.1234, "CNY_100M", None) in got  # 51234 万元 = 5.1234 亿元
+
+
+def test_legacy_doc_and_image_point_to_the_inbox(cat):
+    from extractors.extract import extract_bytes
+
+    doc = extract_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, "old.doc", cat=cat)
+    assert doc.status == "unsupported" and "borderzones ingest" in doc.problems[0].message
+    img = extract_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 100, "scan.png", cat=cat)
+    assert img.status == "no_text" and "borderzones ingest" in img.problems[0].message

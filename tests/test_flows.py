@@ -36,9 +36,11 @@ def test_refresh_rerun_zone_and_blocked_release(prefect_harness, tmp_path):
         store.put((FIX / "documents" / name).read_bytes(), origin=name, origin_kind="file",
                   meta={"unit_code": unit, "data_year": year})
     common = ["--warehouse", str(wh), "--archive", str(ar), "--curated", str(cur), "--no-bundled-curated"]
+    offline = [*common, "--offline"]  # the bundled registry names real hosts: tests never touch the network
+    # (step 5 fetches only erenhot, whose units have no bundled source: only the local server is asked)
 
     # 1. the annual refresh publishes a release
-    r = _cli("refresh", *common)
+    r = _cli("refresh", *offline)
     assert r.exit_code == 0, r.output
     first = latest_id(wh)
     assert first and f"release {first} written" in r.output
@@ -59,7 +61,7 @@ def test_refresh_rerun_zone_and_blocked_release(prefect_harness, tmp_path):
     assert len(nc[(nc.zone_id == "ruili") & (nc.indicator == "va_secondary_share_pct") & (nc.year == 2020)]) == 2
 
     # 2. the same inputs again: no new release, the same bytes
-    r = _cli("refresh", *common)
+    r = _cli("refresh", *offline)
     assert r.exit_code == 0 and f"no change since {first}" in r.output
     assert list_releases(wh) == [first]
     assert {p.name: p.read_bytes() for p in (wh / "releases" / first).glob("*.parquet")} == bytes1
@@ -67,7 +69,7 @@ def test_refresh_rerun_zone_and_blocked_release(prefect_harness, tmp_path):
     # 3. a revised figure for ruili and one for manzhouli; only ruili is rerun
     _edit(cur, "533102,瑞丽市,2020,gdp,201,", "533102,瑞丽市,2020,gdp,205,")
     _edit(cur, "150781,满洲里市,2020,gdp,170,", "150781,满洲里市,2020,gdp,171,")
-    r = _cli("zone", "ruili", *common)
+    r = _cli("zone", "ruili", *offline)
     assert r.exit_code == 0, r.output
     second = latest_id(wh)
     assert second != first
@@ -87,12 +89,36 @@ def test_refresh_rerun_zone_and_blocked_release(prefect_harness, tmp_path):
 
     # 4. a 10⁴ slip is blocked: exit 1, the row named, latest untouched
     _edit(cur, "231086,东宁市,2020,gdp,140,", "231086,东宁市,2020,gdp,1400000,")
-    r = _cli("refresh", *common)
+    r = _cli("refresh", *offline)
     assert r.exit_code == 1
     assert "blocked" in r.output and "231086 东宁市 2020 gdp = 1400000 CNY_100M" in r.output
     assert latest_id(wh) == second and list_releases(wh) == sorted([first, second])
     assert "release refused" in (wh / "blocked-validation.html").read_text(encoding="utf-8")
 
-    # 5. bad input is a clear error before anything runs
-    r = _cli("zone", "atlantis", *common)
+    # 5. a zone refreshed from a misbehaving local server named by a --sources file
+    from faultserver import FaultServer, Reply
+
+    with FaultServer() as srv:
+        srv.route("/robots.txt", Reply(404, b""))
+        good = srv.route("/erenhot-2021.html", Reply(200, (FIX / "documents" / "erenhot_2021_yearfirst.html")
+                                                     .read_bytes()))
+        captcha = srv.route("/erenhot-2020.html", Reply(200, (FIX / "documents" / "captcha.html").read_bytes()))
+        reg = tmp_path / "sources.toml"
+        reg.write_text(f'[[source]]\nunit_code = "152501"\nyear = 2021\nurl = "{good}"\n\n'
+                       f'[[source]]\nunit_code = "152501"\nyear = 2020\nurl = "{captcha}"\n\n'
+                       f'[host."127.0.0.1"]\nmin_interval_s = 0\nallow_private = true\n', encoding="utf-8")
+        _edit(cur, "231086,东宁市,2020,gdp,1400000,", "231086,东宁市,2020,gdp,140,")
+        before = latest_id(wh)
+        r = _cli("zone", "erenhot", "--sources", str(reg), *common)
+    assert r.exit_code == 0, r.output
+    assert "fetched" in r.output and "blocked" in r.output and "Download these by hand" in r.output
+    assert captcha in r.output
+    after = latest_id(wh)
+    assert after != before
+    obs = read_table(wh, after, "observations")
+    assert (obs["unit_code"] == "152501").any() and "extracted" in set(obs[obs.unit_code == "152501"].origin)
+    assert len([s for s in Archive(ar) if s.unit_code == "152501"]) == 1  # the captcha page is not archived
+
+    # 6. bad input is a clear error before anything runs
+    r = _cli("zone", "atlantis", *offline)
     assert r.exit_code == 2 and "unknown zone 'atlantis'" in r.output

@@ -49,6 +49,8 @@ class RunSettings(BaseModel):
     vintage_policy: str = Field("latest", pattern="^(latest|first_release)$")
     zones: tuple[str, ...] | None = None
     years: tuple[int, int] | None = None
+    sources: tuple[Path, ...] = ()  # user source registries (added to the bundled one and $BORDERZONES_SOURCES)
+    offline: bool = False  # no fetching: only what the archive holds
 
     @property
     def selection(self) -> Selection:

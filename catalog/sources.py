@@ -1,0 +1,165 @@
+"""The source registry: listing pages, known documents and per-host politeness, bundled and user-given.
+
+A user file (TOML, same form as catalog/data/sources.toml) adds entries and replaces bundled ones with
+the same key. Everything is validated up front: an unknown field, a URL that is not http(s), an
+unknown unit or an out-of-range setting is an error naming the file and the entry.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+from urllib.parse import urlsplit
+
+from pydantic import Field, ValidationError, field_validator
+
+from catalog.loader import DATA_DIR, Catalog, CatalogError
+from catalog.models import Frozen
+
+BUNDLED_SOURCES = DATA_DIR / "sources.toml"
+ENV_VAR = "BORDERZONES_SOURCES"
+_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+_HOSTNAME = re.compile(rf"^(?=.{{1,253}}$){_LABEL}(?:\.{_LABEL})*$")
+
+
+def check_url(v: str) -> str:
+    """Accept only absolute http(s) URLs with a host.
+
+    >>> check_url("https://tjj.example.gov.cn/tjgb/")
+    'https://tjj.example.gov.cn/tjgb/'
+    >>> check_url("file:///etc/passwd")
+    Traceback (most recent call last):
+    ...
+    ValueError: only http and https URLs are accepted, not 'file'
+    """
+    parts = urlsplit(v)
+    if parts.scheme not in ("http", "https"):
+        raise ValueError(f"only http and https URLs are accepted, not {parts.scheme or 'a relative URL'!r}")
+    if not parts.hostname:
+        raise ValueError("the URL has no host")
+    if parts.username or parts.password:
+        raise ValueError("credentials in URLs are not accepted")
+    return v
+
+
+class _UrlEntry(Frozen):
+    unit_code: str
+    url: str
+
+    @field_validator("url")
+    @classmethod
+    def _url(cls, v: str) -> str:
+        return check_url(v)
+
+    @property
+    def host(self) -> str:
+        return urlsplit(self.url).hostname or ""
+
+
+class Listing(_UrlEntry):
+    max_pages: int = Field(5, ge=1, le=50)
+
+
+class KnownSource(_UrlEntry):
+    year: int = Field(ge=1949, le=2100)
+    kind: Literal["bulletin", "work_report", "news"] = "bulletin"
+
+
+class HostPolicy(Frozen):
+    min_interval_s: float = Field(2.0, ge=0, le=600)
+    max_concurrency: int = Field(1, ge=1, le=8)
+    legacy_renegotiation: bool = False
+    allow_private: bool = False
+    timeout_s: float = Field(30.0, gt=0, le=600)
+    max_bytes: int = Field(50 * 1024 * 1024, ge=1024, le=1024 * 1024 * 1024)
+
+
+DEFAULT_POLICY = HostPolicy()
+
+
+@dataclass(frozen=True)
+class Registry:
+    listings: tuple[Listing, ...] = ()
+    sources: tuple[KnownSource, ...] = ()
+    hosts: dict[str, HostPolicy] = field(default_factory=dict)
+    files: tuple[str, ...] = ()
+
+    def policy(self, host: str) -> HostPolicy:
+        return self.hosts.get(host.lower(), DEFAULT_POLICY)
+
+    @property
+    def allowed_hosts(self) -> frozenset[str]:
+        """Hosts that may be fetched or redirected to: those named by an entry or a [host] table."""
+        return frozenset({e.host.lower() for e in (*self.listings, *self.sources)} | set(self.hosts))
+
+    def for_units(self, units: frozenset[str] | None) -> Registry:
+        keep = (lambda e: True) if units is None else (lambda e: e.unit_code in units)
+        return Registry(tuple(filter(keep, self.listings)), tuple(filter(keep, self.sources)), self.hosts, self.files)
+
+
+def _parse(path: Path, cat: Catalog) -> tuple[list[Listing], list[KnownSource], dict[str, HostPolicy]]:
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise CatalogError(path, ["the file does not exist"]) from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise CatalogError(path, [f"not valid TOML: {exc}"]) from None
+    problems: list[str] = []
+    unknown = set(raw) - {"listing", "source", "host"}
+    if unknown:
+        problems.append(f"unknown section(s) {', '.join(sorted(unknown))}: "
+                        "expected [[listing]], [[source]], [host.\"…\"]")
+    listings, sources, hosts = [], [], {}
+    for section, model, out in (("listing", Listing, listings), ("source", KnownSource, sources)):
+        entries = raw.get(section, [])
+        if not isinstance(entries, list):
+            problems.append(f"{section}: expected [[{section}]] entries")
+            continue
+        for i, entry in enumerate(entries, start=1):
+            try:
+                item = model(**entry)
+            except (ValidationError, TypeError) as exc:
+                problems += [f"{section} #{i}: {_first(exc)}"]
+                continue
+            if item.unit_code not in cat.units:
+                problems.append(f"{section} #{i}: unknown unit_code {item.unit_code!r}")
+                continue
+            out.append(item)
+    for name, values in (raw.get("host") or {}).items():
+        if not _HOSTNAME.match(name):
+            problems.append(f"host {name!r}: not a host name")
+            continue
+        try:
+            hosts[name.lower()] = HostPolicy(**values)
+        except (ValidationError, TypeError) as exc:
+            problems.append(f"host {name!r}: {_first(exc)}")
+    if problems:
+        raise CatalogError(path, problems)
+    return listings, sources, hosts
+
+
+def _first(exc: Exception) -> str:
+    if isinstance(exc, ValidationError):
+        return "; ".join(f"{'.'.join(str(p) for p in e['loc']) or 'entry'}: {e['msg']}" for e in exc.errors())
+    return str(exc)
+
+
+def load_registry(cat: Catalog, user_files: tuple[Path, ...] = (), *, bundled: bool = True,
+                  environ: dict[str, str] | None = None) -> Registry:
+    """The bundled registry, then $BORDERZONES_SOURCES, then each user file, later ones overriding."""
+    env = os.environ if environ is None else environ
+    files = ([BUNDLED_SOURCES] if bundled else []) + ([Path(env[ENV_VAR])] if env.get(ENV_VAR) else [])
+    files += [Path(f) for f in user_files]
+    listings: dict[tuple, Listing] = {}
+    sources: dict[tuple, KnownSource] = {}
+    hosts: dict[str, HostPolicy] = {}
+    for f in files:
+        ls, ss, hs = _parse(f, cat)
+        listings.update({(x.unit_code, x.url): x for x in ls})
+        sources.update({(x.unit_code, x.year, x.kind): x for x in ss})
+        hosts.update(hs)
+    return Registry(tuple(listings.values()), tuple(sources.values()), hosts, tuple(str(f) for f in files))

@@ -1,0 +1,330 @@
+"""The HTTP client: the only code that touches the network.
+
+Polite (per-host minimum interval and concurrency, robots.txt, an honest User-Agent), careful
+(retries with exponential backoff and full jitter on 429, 5xx, timeouts, resets and truncated bodies,
+honouring Retry-After; never on other 4xx), cheap on reruns (conditional GET: ETag and
+Last-Modified, so an unchanged document costs a 304) and safe (http/https only; redirects followed
+only to allowed hosts; hosts resolving to private or loopback addresses refused unless the registry
+allows it; certificate checks always on; bodies streamed under a size cap; types sniffed from bytes).
+
+`fetch()` never raises for a network or server problem: it returns a FetchResult whose `outcome` is
+fetched | unchanged | failed and whose `message` says what happened, in words a user can act on.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import ipaddress
+import logging
+import random
+import socket
+import ssl
+import threading
+import time
+import urllib.robotparser
+from collections.abc import Callable
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from urllib.parse import urljoin, urlsplit
+
+import requests
+from requests.adapters import HTTPAdapter
+
+from catalog.sources import HostPolicy, Registry
+from extractors.decode import sniff_kind
+
+log = logging.getLogger(__name__)
+
+USER_AGENT = "borderzones/0.1 (statistics of China's border pilot zones; polite research crawler)"
+RETRY_STATUSES = {429, 500, 502, 503, 504}
+
+
+@dataclass
+class FetchResult:
+    url: str
+    outcome: str  # fetched | unchanged | failed
+    message: str = ""
+    final_url: str | None = None
+    http_status: int | None = None
+    data: bytes | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+    kind: str | None = None  # sniffed from the bytes: html | pdf | docx | doc | image | text
+    attempts: int = 0
+
+
+class _Retry(Exception):
+    def __init__(self, message: str, delay: float | None = None):
+        super().__init__(message)
+        self.delay = delay
+
+
+class _Fail(Exception):
+    pass
+
+
+class _LegacyTLSAdapter(HTTPAdapter):
+    """For servers that still need legacy renegotiation; certificates are verified as always."""
+
+    def init_poolmanager(self, *args, **kwargs):
+        ctx = ssl.create_default_context()
+        ctx.options |= getattr(ssl, "OP_LEGACY_SERVER_CONNECT", 0x4)
+        kwargs["ssl_context"] = ctx
+        return super().init_poolmanager(*args, **kwargs)
+
+
+class _HostGate:
+    """At most max_concurrency requests at a time to a host, each starting min_interval_s after the last."""
+
+    def __init__(self, policy: HostPolicy, clock: Callable[[], float], sleep: Callable[[float], None]):
+        self.policy = policy
+        self.sem = threading.Semaphore(policy.max_concurrency)
+        self.lock = threading.Lock()
+        self.last: float | None = None
+        self.clock, self.sleep = clock, sleep
+
+    @contextmanager
+    def slot(self):
+        with self.sem:
+            with self.lock:
+                if self.last is not None:
+                    wait = self.last + self.policy.min_interval_s - self.clock()
+                    if wait > 0:
+                        self.sleep(wait)
+                self.last = self.clock()
+            yield
+
+
+def retry_after_seconds(value: str | None, now: float | None = None) -> float | None:
+    """Retry-After as seconds: a number, or an HTTP date.
+
+    >>> retry_after_seconds("120"), retry_after_seconds(None), retry_after_seconds("soon")
+    (120.0, None, None)
+    """
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, when.timestamp() - (time.time() if now is None else now))
+
+
+def is_private_address(ip: str) -> bool:
+    """True for loopback, private, link-local, reserved and other non-public addresses.
+
+    >>> is_private_address("127.0.0.1"), is_private_address("10.1.2.3"), is_private_address("8.8.8.8")
+    (True, True, False)
+    """
+    a = ipaddress.ip_address(ip)
+    return a.is_private or a.is_loopback or a.is_link_local or a.is_reserved or a.is_multicast or a.is_unspecified
+
+
+class Fetcher:
+    def __init__(self, registry: Registry, *, max_retries: int = 4, backoff_base_s: float = 1.0,
+                 backoff_max_s: float = 60.0, retry_after_max_s: float = 300.0, max_redirects: int = 10,
+                 sleep: Callable[[float], None] = time.sleep, clock: Callable[[], float] = time.monotonic,
+                 rng: random.Random | None = None, resolver=socket.getaddrinfo, user_agent: str = USER_AGENT):
+        self.registry = registry
+        self.max_retries, self.backoff_base_s, self.backoff_max_s = max_retries, backoff_base_s, backoff_max_s
+        self.retry_after_max_s, self.max_redirects = retry_after_max_s, max_redirects
+        self.sleep, self.clock, self.rng, self.resolver = sleep, clock, rng or random.Random(), resolver
+        self.session = requests.Session()
+        self.session.headers.update({"User-Agent": user_agent, "Accept": "*/*", "Accept-Encoding": "identity"})
+        self.session.trust_env = False  # no proxies or netrc from the environment: only what the registry says
+        for host, policy in registry.hosts.items():
+            if policy.legacy_renegotiation:
+                self.session.mount(f"https://{host}/", _LegacyTLSAdapter())
+        self._gates: dict[str, _HostGate] = {}
+        self._robots: dict[str, urllib.robotparser.RobotFileParser | str] = {}
+        self._dead: dict[str, str] = {}  # host -> why it is unreachable for this run
+        self._lock = threading.Lock()
+
+    # -- checks ---------------------------------------------------------------------------------
+
+    def _gate(self, host: str) -> _HostGate:
+        with self._lock:
+            if host not in self._gates:
+                self._gates[host] = _HostGate(self.registry.policy(host), self.clock, self.sleep)
+            return self._gates[host]
+
+    def _check_target(self, url: str) -> None:
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https"):
+            raise _Fail(f"refused: only http and https are fetched, not {parts.scheme!r} ({url})")
+        host = (parts.hostname or "").lower()
+        if host not in self.registry.allowed_hosts:
+            raise _Fail(f"refused: {host} is not an allowed host (add it to the sources file)")
+        if host in self._dead:
+            raise _Fail(self._dead[host])
+        try:
+            infos = self.resolver(host, parts.port or (443 if parts.scheme == "https" else 80))
+        except (socket.gaierror, UnicodeError) as exc:
+            msg = f"cannot resolve {host} (no network, or the name is wrong): {exc}"
+            self._dead[host] = msg
+            raise _Fail(msg) from None
+        ips = {info[4][0] for info in infos}
+        private = sorted(ip for ip in ips if is_private_address(ip))
+        if private and not self.registry.policy(host).allow_private:
+            raise _Fail(f"refused: {host} resolves to a private or loopback address ({', '.join(private)}); "
+                        f"set allow_private = true for this host only if that is intended")
+
+    # -- one request ----------------------------------------------------------------------------
+
+    def _get(self, url: str, headers: dict[str, str]) -> tuple[requests.Response, bytes, str]:
+        """GET with manual redirects (each hop checked), streamed under the host's size cap."""
+        seen = {url}
+        current = url
+        for _ in range(self.max_redirects + 1):
+            self._check_target(current)
+            host = (urlsplit(current).hostname or "").lower()
+            policy = self.registry.policy(host)
+            with self._gate(host).slot():
+                try:
+                    resp = self.session.get(current, headers=headers, timeout=policy.timeout_s, stream=True,
+                                            allow_redirects=False, verify=True)
+                except requests.exceptions.SSLError as exc:
+                    raise _Fail(f"TLS error with {host} (certificates are always checked; set "
+                                f"legacy_renegotiation = true for servers that need it): {exc}") from None
+                except requests.exceptions.Timeout:
+                    raise _Retry(f"timed out after {policy.timeout_s:g} s") from None
+                except requests.exceptions.ConnectionError as exc:
+                    raise _Retry(f"connection failed: {_short(exc)}") from None
+                try:
+                    if resp.is_redirect or resp.status_code in (301, 302, 303, 307, 308):
+                        location = resp.headers.get("Location")
+                        resp.close()
+                        if not location:
+                            raise _Fail(f"HTTP {resp.status_code} redirect without a Location")
+                        nxt = urljoin(current, location)
+                        if nxt in seen:
+                            raise _Fail(f"redirect loop: {current} → {nxt}")
+                        seen.add(nxt)
+                        current = nxt
+                        continue
+                    data = self._read(resp, policy, current)
+                    return resp, data, current
+                finally:
+                    resp.close()
+        raise _Fail(f"more than {self.max_redirects} redirects")
+
+    def _read(self, resp: requests.Response, policy: HostPolicy, url: str) -> bytes:
+        if resp.status_code != 200:
+            return b""
+        declared = resp.headers.get("Content-Length")
+        if declared and declared.isdigit() and int(declared) > policy.max_bytes:
+            raise _Fail(f"refused: {url} is {int(declared):,} bytes, over the cap of {policy.max_bytes:,}")
+        buf = bytearray()
+        try:
+            for chunk in resp.iter_content(65536):
+                buf += chunk
+                if len(buf) > policy.max_bytes:
+                    raise _Fail(f"refused: {url} is larger than the cap of {policy.max_bytes:,} bytes")
+        except (requests.exceptions.ChunkedEncodingError, requests.exceptions.ConnectionError) as exc:
+            raise _Retry(f"the body was cut off after {len(buf):,} bytes: {_short(exc)}") from None
+        except requests.exceptions.Timeout:
+            raise _Retry(f"timed out while reading the body after {len(buf):,} bytes") from None
+        if declared and declared.isdigit() and len(buf) < int(declared):
+            raise _Retry(f"the body was cut off: {len(buf):,} of {int(declared):,} bytes")
+        return bytes(buf)
+
+    # -- robots.txt -----------------------------------------------------------------------------
+
+    def _robots_allows(self, url: str) -> str | None:
+        """None when allowed, else why not."""
+        parts = urlsplit(url)
+        host = (parts.hostname or "").lower()
+        key = f"{parts.scheme}://{parts.netloc}"
+        if key not in self._robots:
+            robots_url = f"{key}/robots.txt"
+            try:
+                resp, data, _ = self._get(robots_url, {})
+                if resp.status_code == 200:
+                    rp = urllib.robotparser.RobotFileParser()
+                    rp.parse(data.decode("utf-8", "replace").splitlines())
+                    self._robots[key] = rp
+                elif 400 <= resp.status_code < 500:
+                    self._robots[key] = "allow"  # no robots.txt: everything is allowed
+                else:
+                    self._robots[key] = f"robots.txt of {host} answered HTTP {resp.status_code}: not fetching now"
+            except (_Retry, _Fail) as exc:
+                self._robots[key] = f"robots.txt of {host} could not be read: {exc}"
+        rule = self._robots[key]
+        if rule == "allow":
+            return None
+        if isinstance(rule, str):
+            return rule
+        ua = self.session.headers["User-Agent"]
+        return None if rule.can_fetch(ua, url) else f"robots.txt of {host} disallows {parts.path or '/'}"
+
+    # -- the public call ------------------------------------------------------------------------
+
+    def fetch(self, url: str, *, etag: str | None = None, last_modified: str | None = None) -> FetchResult:
+        """Fetch one URL (never raises for network or server problems)."""
+        result = FetchResult(url, "failed")
+        try:
+            self._check_target(url)
+            why = self._robots_allows(url)
+            if why:
+                result.message = why
+                return result
+        except _Fail as exc:
+            result.message = str(exc)
+            return result
+        headers = {}
+        if etag:
+            headers["If-None-Match"] = etag
+        if last_modified:
+            headers["If-Modified-Since"] = last_modified
+        attempt = 0
+        while True:
+            attempt += 1
+            result.attempts = attempt
+            try:
+                resp, data, final = self._get(url, headers)
+                result.http_status, result.final_url = resp.status_code, final
+                result.headers = {k: v for k, v in resp.headers.items()}
+                if resp.status_code == 304:
+                    result.outcome, result.message = "unchanged", "not modified since the archived copy (HTTP 304)"
+                    return result
+                if resp.status_code in RETRY_STATUSES:
+                    wait = retry_after_seconds(resp.headers.get("Retry-After"))
+                    if wait is not None and wait > self.retry_after_max_s:
+                        result.message = (f"HTTP {resp.status_code}; the server asks to wait {wait:.0f} s "
+                                          f"(over {self.retry_after_max_s:.0f} s): try again later")
+                        return result
+                    raise _Retry(f"HTTP {resp.status_code}", wait)
+                if resp.status_code != 200:
+                    result.message = f"HTTP {resp.status_code} {resp.reason or ''}".strip()
+                    return result
+                if not data:
+                    result.message = "the server sent an empty body"
+                    return result
+                result.outcome, result.data, result.kind = "fetched", data, sniff_kind(data, final)
+                result.message = f"{len(data):,} bytes ({result.kind})"
+                return result
+            except _Fail as exc:
+                result.message = str(exc)
+                return result
+            except _Retry as exc:
+                if attempt > self.max_retries:
+                    result.message = f"gave up after {attempt} attempts: {exc}"
+                    return result
+                delay = exc.delay if exc.delay is not None else self._backoff(attempt)
+                log.info("%s: %s; retrying in %.1f s", url, exc, delay)
+                self.sleep(delay)
+
+    def _backoff(self, attempt: int) -> float:
+        """Exponential backoff with full jitter: uniform(0, min(max, base * 2^(attempt-1)))."""
+        return self.rng.uniform(0, min(self.backoff_max_s, self.backoff_base_s * 2 ** (attempt - 1)))
+
+
+def _short(exc: Exception) -> str:
+    text = str(exc)
+    for marker in ("Connection reset", "Connection refused", "IncompleteRead", "Connection aborted",
+                   "Remote end closed", "timed out"):
+        if marker.lower() in text.lower():
+            return marker.lower()
+    return text[:160]

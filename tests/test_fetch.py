@@ -1,0 +1,282 @@
+"""Fetching against a misbehaving local server (tests/faultserver.py, 127.0.0.1 only, started per test).
+
+Documents served are the SYNTHETIC fixtures. Sleeps are recorded, not slept, so backoff and Retry-After
+are checked without waiting."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from faultserver import Endless, FaultServer, Reply, Reset, Slow, Truncate
+
+from catalog import CatalogError
+from catalog.sources import HostPolicy, KnownSource, Listing, Registry, load_registry
+from extractors.archive import Archive
+from extractors.http import Fetcher
+from warehouse.fetching import by_hand, fetch_units
+from warehouse.observations import Selection
+
+DOCS = Path(__file__).parent / "fixtures" / "documents"
+MZL = (DOCS / "mzl_2022_utf8_chrome.html").read_bytes()
+ERENHOT = (DOCS / "erenhot_2021_yearfirst.html").read_bytes()
+DONGNING_GBK = (DOCS / "dongning_2014_gbk_nocharset.html").read_bytes()
+
+
+@pytest.fixture
+def server():
+    with FaultServer() as s:
+        s.route("/robots.txt", Reply(404, b""))
+        yield s
+
+
+def registry(server: FaultServer, sources=(), listings=(), **policy) -> Registry:
+    pol = {"min_interval_s": 0, "allow_private": True, "timeout_s": 1.0, "max_bytes": 200_000} | policy
+    return Registry(tuple(listings), tuple(sources), {"127.0.0.1": HostPolicy(**pol)})
+
+
+class Sleeps(list):
+    def __call__(self, s: float) -> None:
+        self.append(s)
+
+
+def fetcher(reg: Registry, **kw) -> tuple[Fetcher, Sleeps]:
+    sleeps = Sleeps()
+    return Fetcher(reg, sleep=sleeps, backoff_base_s=0.01, **kw), sleeps
+
+
+# --- the client alone ----------------------------------------------------------------------------
+
+
+def test_404_is_not_retried(server):
+    f, sleeps = fetcher(registry(server))
+    r = f.fetch(server.url("/missing.html"))
+    assert r.outcome == "failed" and r.message == "HTTP 404 Not Found" and r.attempts == 1 and not sleeps
+
+
+def test_500_then_200_is_retried_with_backoff(server):
+    url = server.route("/a.html", Reply(500, b"oops"), Reply(200, MZL))
+    f, sleeps = fetcher(registry(server))
+    r = f.fetch(url)
+    assert r.outcome == "fetched" and r.attempts == 2 and r.data == MZL and r.kind == "html"
+    assert len(sleeps) == 1 and 0 <= sleeps[0] <= 0.01  # full jitter under base × 2⁰
+
+
+def test_503_retry_after_is_honoured(server):
+    url = server.route("/b.html", Reply(503, b"busy", {"Retry-After": "7"}), Reply(200, MZL))
+    f, sleeps = fetcher(registry(server))
+    assert f.fetch(url).outcome == "fetched" and sleeps == [7.0]
+
+
+def test_429_gives_up_after_the_retries_and_a_long_retry_after_is_not_waited(server):
+    url = server.route("/c.html", Reply(429, b"slow down"))
+    f, sleeps = fetcher(registry(server), max_retries=2)
+    r = f.fetch(url)
+    assert r.outcome == "failed" and r.message == "gave up after 3 attempts: HTTP 429" and len(sleeps) == 2
+    assert sleeps[1] <= 0.02  # the backoff doubles: base × 2¹
+    url = server.route("/d.html", Reply(429, b"", {"Retry-After": "86400"}))
+    r = fetcher(registry(server))[0].fetch(url)
+    assert r.outcome == "failed" and "asks to wait 86400 s" in r.message and r.attempts == 1
+
+
+def test_timeout(server):
+    url = server.route("/slow.html", Slow(1.5, Reply(200, MZL)))
+    f, _ = fetcher(registry(server, timeout_s=0.3), max_retries=1)
+    r = f.fetch(url)
+    assert r.outcome == "failed" and "timed out" in r.message and r.attempts == 2
+
+
+def test_connection_reset_then_success(server):
+    url = server.route("/r.html", Reset(), Reply(200, MZL))
+    f, _ = fetcher(registry(server))
+    r = f.fetch(url)
+    assert r.outcome == "fetched" and r.attempts == 2
+    url = server.route("/rr.html", Reset())
+    r = fetcher(registry(server), max_retries=1)[0].fetch(url)
+    assert r.outcome == "failed" and "connection" in r.message and r.attempts == 2
+
+
+def test_truncated_body_is_retried_then_given_up(server):
+    url = server.route("/t.html", Truncate(MZL[:100], len(MZL)))
+    r = fetcher(registry(server), max_retries=1)[0].fetch(url)
+    assert r.outcome == "failed" and "cut off" in r.message and r.data is None
+
+
+def test_oversized_bodies_are_refused(server):
+    url = server.route("/big.pdf", Reply(200, b"%PDF-1.4" + b"0" * 300_000, {"Content-Type": "application/pdf"}))
+    r = fetcher(registry(server))[0].fetch(url)
+    assert r.outcome == "failed" and "over the cap of 200,000" in r.message and r.attempts == 1
+    url = server.route("/endless", Endless())
+    r = fetcher(registry(server))[0].fetch(url)
+    assert r.outcome == "failed" and "larger than the cap" in r.message
+
+
+def test_redirect_to_a_host_that_is_not_allowed(server):
+    url = server.route("/go", Reply(302, b"", {"Location": f"http://localhost:{server.port}/a.html"}))
+    r = fetcher(registry(server))[0].fetch(url)
+    assert r.outcome == "failed" and "localhost is not an allowed host" in r.message
+
+
+def test_redirect_loop(server):
+    server.route("/loop1", Reply(302, b"", {"Location": "/loop2"}))
+    url = server.route("/loop2", Reply(301, b"", {"Location": "/loop1"}))
+    r = fetcher(registry(server))[0].fetch(url)
+    assert r.outcome == "failed" and r.message.startswith("redirect loop")
+
+
+def test_a_good_redirect_is_followed(server):
+    server.route("/new.html", Reply(200, MZL))
+    url = server.route("/old.html", Reply(301, b"", {"Location": "/new.html"}))
+    r = fetcher(registry(server))[0].fetch(url)
+    assert r.outcome == "fetched" and r.final_url == server.url("/new.html")
+
+
+def test_empty_body(server):
+    url = server.route("/empty.html", Reply(200, b""))
+    r = fetcher(registry(server))[0].fetch(url)
+    assert r.outcome == "failed" and r.message == "the server sent an empty body"
+
+
+def test_conditional_get_makes_an_unchanged_document_cost_a_304(server):
+    url = server.route("/e.html", Reply(200, MZL, {"ETag": '"v1"'}), Reply(304, b""))
+    f, _ = fetcher(registry(server))
+    first = f.fetch(url)
+    second = f.fetch(url, etag=first.headers["ETag"])
+    assert second.outcome == "unchanged"
+    assert server.requests[-1][1].get("If-None-Match") == '"v1"'
+
+
+def test_robots_txt_is_respected(server):
+    server.route("/robots.txt", Reply(200, b"User-agent: *\nDisallow: /private/\n", {"Content-Type": "text/plain"}))
+    url = server.route("/private/x.html", Reply(200, MZL))
+    r = fetcher(registry(server))[0].fetch(url)
+    assert r.outcome == "failed" and "robots.txt of 127.0.0.1 disallows /private/x.html" in r.message
+    assert server.hits("/private/x.html") == 0
+
+
+def test_private_addresses_are_refused_unless_allowed(server):
+    url = server.route("/a.html", Reply(200, MZL))
+    r = fetcher(registry(server, allow_private=False))[0].fetch(url)
+    assert r.outcome == "failed" and "private or loopback address" in r.message and server.hits("/a.html") == 0
+
+
+def test_unknown_hosts_and_schemes_are_refused(server):
+    f, _ = fetcher(registry(server))
+    assert "not an allowed host" in f.fetch("http://example.org/x.html").message
+    assert "only http and https" in f.fetch("ftp://127.0.0.1/x").message
+
+
+# --- the fetch step: archive, statuses, other units ---------------------------------------------
+
+
+def _src(unit: str, year: int, url: str) -> KnownSource:
+    return KnownSource(unit_code=unit, year=year, url=url)
+
+
+def test_fetch_step_statuses_and_archive(server, cat, tmp_path, generated_pdfs):
+    archive = Archive(tmp_path / "archive")
+    urls = {
+        "good": server.route("/mzl2022.html", Reply(200, MZL)),
+        "captcha": server.route("/captcha.html", Reply(200, (DOCS / "captcha.html").read_bytes())),
+        "js": server.route("/js.html", Reply(200, (DOCS / "js_challenge.html").read_bytes())),
+        "charset": server.route("/dn2014.html", Reply(200, DONGNING_GBK,
+                                                      {"Content-Type": "text/html; charset=iso-8859-1"})),
+        "html_for_pdf": server.route("/bulletin.pdf", Reply(200, (DOCS / "meeting_news.html").read_bytes())),
+        "corrupt": server.route("/corrupt.pdf", Reply(200, (DOCS / "corrupt.pdf").read_bytes(),
+                                                      {"Content-Type": "application/pdf"})),
+        "encrypted": server.route("/enc.pdf", Reply(200, generated_pdfs["encrypted.pdf"].read_bytes(),
+                                                    {"Content-Type": "application/pdf"})),
+        "twin": server.route("/copy-of-mzl2022.html", Reply(200, MZL)),
+        "erenhot": server.route("/erenhot2021.html", Reply(200, ERENHOT)),
+        "gone": server.route("/gone.html", Reply(404, b"")),
+    }
+    sources = [_src("150781", 2022, urls["good"]), _src("150781", 2021, urls["captcha"]),
+               _src("150781", 2020, urls["js"]), _src("231086", 2014, urls["charset"]),
+               _src("150781", 2019, urls["html_for_pdf"]), _src("150781", 2018, urls["corrupt"]),
+               _src("150781", 2017, urls["encrypted"]), _src("150781", 2023, urls["twin"]),
+               _src("152501", 2021, urls["erenhot"]), _src("152501", 2020, urls["gone"])]
+    reg = registry(server, sources)
+    f, _ = fetcher(reg)
+    recs = {r.url: r for r in fetch_units(None, reg, Selection(), archive, f, cat)}
+    outcome = {k: recs[u].outcome for k, u in urls.items()}
+    assert outcome == {"good": "fetched", "captcha": "blocked", "js": "blocked", "charset": "fetched",
+                       "html_for_pdf": "failed", "corrupt": "failed", "encrypted": "failed", "twin": "unchanged",
+                       "erenhot": "fetched", "gone": "failed"}
+    assert recs[urls["html_for_pdf"]].message.startswith("not_a_bulletin")
+    assert recs[urls["corrupt"]].message.startswith("unreadable")
+    assert recs[urls["encrypted"]].message.startswith("unreadable")
+    assert "already archived" in recs[urls["twin"]].message
+    # only the three documents are archived: no anti-bot page, no unreadable file, no partial file
+    stored = list(archive)
+    assert sorted(s.unit_code for s in stored) == ["150781", "152501", "231086"]
+    assert not [p for p in archive.root.rglob("*") if p.name.startswith(".tmp")]
+    mzl = next(s for s in stored if s.unit_code == "150781")
+    assert mzl.origin == urls["good"] and urls["twin"] in mzl.other_origins
+    assert mzl.origin_kind == "url" and mzl.response_headers and mzl.published == "2023-04-20"
+    gbk = next(s for s in stored if s.unit_code == "231086")
+    assert gbk.data_year == 2014 and gbk.status in ("ok", "partial")  # decoded as GB18030 despite the header
+    hand = "\n".join(by_hand(list(recs.values())))
+    for k in ("captcha", "js", "html_for_pdf", "corrupt", "encrypted", "gone"):
+        assert urls[k] in hand
+    assert urls["good"] not in hand
+
+
+def test_unchanged_on_rerun_and_archived_copy_used_when_offline(server, cat, tmp_path):
+    archive = Archive(tmp_path / "archive")
+    url = server.route("/m.html", Reply(200, MZL, {"ETag": '"abc"'}), Reply(304, b""), Reset())
+    reg = registry(server, [_src("150781", 2022, url)])
+    f, _ = fetcher(reg, max_retries=0)
+    assert [r.outcome for r in fetch_units(None, reg, Selection(), archive, f, cat)] == ["fetched"]
+    assert [r.outcome for r in fetch_units(None, reg, Selection(), archive, f, cat)] == ["unchanged"]
+    third = fetch_units(None, reg, Selection(), archive, f, cat)[0]
+    assert third.outcome == "failed" and third.message.endswith("the archived copy is used") and third.sha256
+
+
+def test_listing_discovery_pagination_and_an_empty_listing(server, cat, tmp_path):
+    page1 = ('<html><body><ul><li><a href="/tj/2023.html">满洲里市2022年国民经济和社会发展统计公报</a> 2023-04-20</li>'
+             '<li><a href="/news/1.html">满洲里市召开经济工作会议</a></li></ul><a href="/list2.html">下一页</a>'
+             '</body></html>').encode()
+    page2 = '<html><body><a href="/tj/2022.html">满洲里市2021年统计公报</a></body></html>'.encode()
+    server.route("/list1.html", Reply(200, page1))
+    server.route("/list2.html", Reply(200, page2))
+    server.route("/tj/2023.html", Reply(200, MZL))
+    server.route("/tj/2022.html", Reply(500, b""))
+    server.route("/empty-list.html", Reply(200, "<html><body><p>暂无信息</p></body></html>".encode()))
+    reg = registry(server, listings=[Listing(unit_code="150781", url=server.url("/list1.html")),
+                                     Listing(unit_code="152501", url=server.url("/empty-list.html"))])
+    f, _ = fetcher(reg, max_retries=0)
+    recs = fetch_units(None, reg, Selection(), Archive(tmp_path / "a"), f, cat)
+    by_url = {r.url: r for r in recs}
+    assert by_url[server.url("/tj/2023.html")].outcome == "fetched"
+    assert by_url[server.url("/tj/2023.html")].year == 2022
+    assert by_url[server.url("/tj/2022.html")].outcome == "failed"  # found on page 2, then a server error
+    assert server.hits("/news/1.html") == 0
+    empty = by_url[server.url("/empty-list.html")]
+    assert empty.outcome == "failed" and "no bulletin links found" in empty.message
+    # a year range leaves the other years' links alone
+    f2, _ = fetcher(reg)
+    recs = fetch_units(frozenset({"150781"}), reg, Selection(None, (2021, 2021)), Archive(tmp_path / "b"), f2, cat)
+    assert {r.url for r in recs if r.year} == {server.url("/tj/2022.html")}  # the 2021 bulletin only
+
+
+def test_registry_files_are_validated(cat, tmp_path):
+    bad = tmp_path / "s.toml"
+    bad.write_text('[[source]]\nunit_code = "150781"\nyear = 2022\nurl = "file:///etc/passwd"\n\n'
+                   '[[listing]]\nunit_code = "999999"\nurl = "https://x.gov.cn/"\n\n'
+                   '[host."bad host/.."]\nmin_interval_s = 1\n\n[host."ok.gov.cn"]\nspeed = 3\n', encoding="utf-8")
+    with pytest.raises(CatalogError) as e:
+        load_registry(cat, (bad,))
+    text = str(e.value)
+    assert "source #1: url: Value error, only http and https URLs are accepted, not 'file'" in text
+    assert "listing #1: unknown unit_code '999999'" in text
+    assert "host 'bad host/..': not a host name" in text and "host 'ok.gov.cn': speed: Extra inputs" in text
+
+
+def test_user_registry_overrides_bundled_and_env(cat, tmp_path):
+    user = tmp_path / "u.toml"
+    user.write_text('[[source]]\nunit_code = "150781"\nyear = 2022\nkind = "bulletin"\nurl = "https://new.example.cn/a"\n'
+                    '[host."new.example.cn"]\nmin_interval_s = 5\n', encoding="utf-8")
+    reg = load_registry(cat, (), environ={"BORDERZONES_SOURCES": str(user)})
+    mzl = [s for s in reg.sources if s.unit_code == "150781" and s.year == 2022]
+    assert [s.url for s in mzl] == ["https://new.example.cn/a"]
+    assert reg.policy("new.example.cn").min_interval_s == 5 and "new.example.cn" in reg.allowed_hosts

@@ -1,0 +1,145 @@
+"""The fetch step: for the units of a zone, find documents (known sources, listing pages), fetch them
+politely, and archive what is a document. Anti-bot pages, unrelated pages and unreadable files are
+never archived; what could not be fetched is listed for a person to download and `ingest`.
+
+Load inputs (registry, archive) / process (discover, fetch, check) / save (archive.put, atomic).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import asdict, dataclass
+from urllib.parse import urlsplit
+
+from catalog import Catalog
+from catalog.sources import Registry
+from extractors.archive import Archive
+from extractors.discover import find_candidates
+from extractors.http import Fetcher
+from warehouse.observations import Selection
+
+log = logging.getLogger(__name__)
+
+# Extraction statuses whose bytes are not kept: not the document (or not readable as one).
+NOT_ARCHIVED = {"blocked", "not_a_bulletin", "unreadable", "unsupported"}
+
+
+@dataclass
+class FetchRecord:
+    unit_code: str
+    year: int | None
+    url: str
+    via: str  # registry | listing:<url> | listing
+    outcome: str  # fetched | unchanged | blocked | failed | found
+    message: str = ""
+    sha256: str | None = None
+    title: str | None = None
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+    @property
+    def needs_hand(self) -> bool:
+        return self.outcome in ("blocked", "failed")
+
+
+def _archived_by_url(archive: Archive) -> dict[str, dict]:
+    """url -> sidecar fields of the newest archived copy fetched from it."""
+    out: dict[str, dict] = {}
+    for side in archive:
+        for url in (side.origin, *side.other_origins):
+            if url.startswith(("http://", "https://")):
+                prev = out.get(url)
+                if prev is None or side.retrieved_at > prev["retrieved_at"]:
+                    out[url] = {"sha256": side.sha256, "retrieved_at": side.retrieved_at,
+                                "headers": side.response_headers if url == side.origin else {}}
+    return out
+
+
+def _header(headers: dict[str, str], name: str) -> str | None:
+    return next((v for k, v in headers.items() if k.lower() == name.lower()), None)
+
+
+def fetch_units(units: frozenset[str] | None, registry: Registry, selection: Selection, archive: Archive,
+                fetcher: Fetcher, cat: Catalog) -> list[FetchRecord]:
+    """Discover and fetch the documents of the given units (all when None) for the selected years."""
+    from extractors.extract import extract_bytes
+
+    reg = registry.for_units(units)
+    wanted_year = (lambda y: True) if selection.years is None else (
+        lambda y: y is not None and selection.years[0] <= y <= selection.years[1])
+    todo: dict[str, FetchRecord] = {}
+    records: list[FetchRecord] = []
+    for s in reg.sources:
+        if wanted_year(s.year):
+            todo.setdefault(s.url, FetchRecord(s.unit_code, s.year, s.url, "registry", "found"))
+    for listing in reg.listings:
+        pages, seen, n_found = [listing.url], set(), 0
+        while pages and len(seen) < listing.max_pages:
+            page = pages.pop(0)
+            if page in seen:
+                continue
+            seen.add(page)
+            res = fetcher.fetch(page)
+            if res.outcome != "fetched":
+                records.append(FetchRecord(listing.unit_code, None, page, "listing", "failed",
+                                           f"listing page: {res.message}"))
+                continue
+            check = extract_bytes(res.data, page, content_type=_header(res.headers, "Content-Type"), cat=cat)
+            if check.status == "blocked":
+                records.append(FetchRecord(listing.unit_code, None, page, "listing", "blocked",
+                                           "listing page is an anti-bot or captcha page"))
+                continue
+            cands, nxt = find_candidates(res.data, res.final_url or page, listing.unit_code, cat,
+                                         _header(res.headers, "Content-Type"))
+            n_found += len(cands)
+            pages += [p for p in nxt if p not in seen]
+            for c in cands:
+                if wanted_year(c.year):
+                    todo.setdefault(c.url, FetchRecord(listing.unit_code, c.year, c.url, f"listing:{listing.url}",
+                                                       "found", title=c.title))
+        if n_found == 0:
+            records.append(FetchRecord(listing.unit_code, None, listing.url, "listing", "failed",
+                                       f"no bulletin links found on the listing page ({len(seen)} page(s) read)"))
+    archived = _archived_by_url(archive)
+    for url, rec in todo.items():
+        prev = archived.get(url)
+        res = fetcher.fetch(url, etag=_header(prev["headers"], "ETag") if prev else None,
+                            last_modified=_header(prev["headers"], "Last-Modified") if prev else None)
+        if res.outcome == "unchanged":
+            rec.outcome, rec.message, rec.sha256 = "unchanged", res.message, prev["sha256"] if prev else None
+        elif res.outcome == "failed":
+            rec.outcome = "failed"
+            rec.message = res.message + ("; the archived copy is used" if prev else "")
+            rec.sha256 = prev["sha256"] if prev else None
+        else:
+            check = extract_bytes(res.data, urlsplit(res.final_url or url).path,
+                                  content_type=_header(res.headers, "Content-Type"), cat=cat)
+            rec.title = check.title or rec.title
+            if check.status == "blocked":
+                rec.outcome, rec.message = "blocked", "an anti-bot or captcha page came back instead of the document"
+            elif check.status in NOT_ARCHIVED:
+                why = check.problems[0].message if check.problems else check.status
+                rec.outcome, rec.message = "failed", f"{check.status}: {why}"
+            else:
+                meta = {"unit_code": check.unit_code or rec.unit_code, "data_year": check.data_year or rec.year,
+                        "title": check.title, "kind": check.kind, "status": check.status,
+                        "published": check.published}
+                side, added = archive.put(res.data, origin=res.final_url or url, origin_kind="url",
+                                          content_type=_header(res.headers, "Content-Type"), headers=res.headers,
+                                          meta=meta)
+                if res.final_url and res.final_url != url and url not in side.other_origins:
+                    archive.put(res.data, origin=url, origin_kind="url")  # remember the URL asked for too
+                rec.sha256 = side.sha256
+                rec.outcome = "fetched" if added else "unchanged"
+                rec.message = (f"{res.message}; {check.status}" if added
+                               else "the same bytes are already archived (same document, possibly another URL)")
+                if check.unit_code and check.unit_code != rec.unit_code:
+                    rec.message += f"; the document is about {check.unit_name} ({check.unit_code})"
+        records.append(rec)
+    return records
+
+
+def by_hand(records: list[FetchRecord]) -> list[str]:
+    """Lines telling a person what to download and ingest."""
+    return [f"{r.unit_code} {r.year or ''}: {r.url}  ({r.outcome}: {r.message})" for r in records if r.needs_hand]
