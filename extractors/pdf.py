@@ -8,10 +8,13 @@ import io
 import itertools
 import re
 import statistics
+import time
 
 from extractors.document import CHROME_LINE, Paragraph, Problem, ReadDocument, Table, tables_from_lines
 
 MAX_PAGES = 300
+MAX_BYTES = 100 * 1024 * 1024  # bulletins are a few MB; a larger file is something else
+MAX_SECONDS = 120.0  # reading stops after this long, with a problem, keeping the pages read so far
 _PAGE_NUMBER = re.compile(r"^[-—–\s]*(第\s*)?\d{1,4}\s*(页|/\s*\d+)?[-—–\s]*$")
 _PARA_START = re.compile(
     r"^([一二三四五六七八九十]+、|[(（][一二三四五六七八九十\d]+[)）]|\d+[.、](?!\d)|图\s*\d|表\s*\d|注[:：]|附注)"
@@ -47,12 +50,17 @@ def _join_lines(lines: list[str]) -> list[str]:
     return paras
 
 
-def read_pdf(data: bytes, max_pages: int = MAX_PAGES) -> ReadDocument:
+def read_pdf(data: bytes, max_pages: int = MAX_PAGES, max_bytes: int = MAX_BYTES,
+             max_seconds: float = MAX_SECONDS) -> ReadDocument:
     import pdfplumber
     from pdfminer.pdfdocument import PDFPasswordIncorrect
     from pdfminer.pdfparser import PDFSyntaxError
 
     doc = ReadDocument(format="pdf")
+    if len(data) > max_bytes:
+        doc.status = "unreadable"
+        doc.problems.append(Problem("error", f"PDF is {len(data):,} bytes, over the cap of {max_bytes:,}"))
+        return doc
     try:
         pdf = pdfplumber.open(io.BytesIO(data))
     except PDFPasswordIncorrect:
@@ -79,7 +87,12 @@ def read_pdf(data: bytes, max_pages: int = MAX_PAGES) -> ReadDocument:
             doc.problems.append(Problem("warning", f"PDF has {n_pages} pages; only the first {max_pages} were read"))
         first_lines: list[str] = []
         chars_seen = 0
+        started = time.monotonic()
         for p_no, page in enumerate(pdf.pages[:max_pages], start=1):
+            if time.monotonic() - started > max_seconds:
+                doc.problems.append(Problem("error", f"reading stopped after {max_seconds:g} s at page {p_no} of "
+                                                     f"{n_pages}; the later pages were not read"))
+                break
             try:
                 found = page.find_tables()
                 bboxes = [t.bbox for t in found]

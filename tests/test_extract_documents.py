@@ -375,3 +375,15 @@ def test_legacy_doc_and_image_point_to_the_inbox(cat):
     assert doc.status == "unsupported" and "borderzones ingest" in doc.problems[0].message
     img = extract_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 100, "scan.png", cat=cat)
     assert img.status == "no_text" and "borderzones ingest" in img.problems[0].message
+
+
+def test_pdf_caps(generated_pdfs):
+    from extractors.pdf import read_pdf
+
+    data = generated_pdfs["ruili_2020_multipage.pdf"].read_bytes()
+    too_big = read_pdf(data, max_bytes=1000)
+    assert too_big.status == "unreadable" and "over the cap of 1,000" in too_big.problems[0].message
+    slow = read_pdf(data, max_seconds=0)  # the time cap: stops before the first page
+    assert any("reading stopped after 0 s at page 1" in p.message for p in slow.problems)
+    short = read_pdf(data, max_pages=1)
+    assert any("only the first 1 were read" in p.message for p in short.problems)

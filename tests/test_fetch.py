@@ -249,6 +249,8 @@ def test_listing_discovery_pagination_and_an_empty_listing(server, cat, tmp_path
     by_url = {r.url: r for r in recs}
     assert by_url[server.url("/tj/2023.html")].outcome == "fetched"
     assert by_url[server.url("/tj/2023.html")].year == 2022
+    assert by_url[server.url("/tj/2023.html")].listed == "2023-04-20"
+    assert by_url[server.url("/tj/2023.html")].title == "满洲里市2022年国民经济和社会发展统计公报"
     assert by_url[server.url("/tj/2022.html")].outcome == "failed"  # found on page 2, then a server error
     assert server.hits("/news/1.html") == 0
     empty = by_url[server.url("/empty-list.html")]

@@ -34,6 +34,7 @@ class FetchRecord:
     message: str = ""
     sha256: str | None = None
     title: str | None = None
+    listed: str | None = None  # the date printed beside the link on the listing page
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -97,7 +98,7 @@ def fetch_units(units: frozenset[str] | None, registry: Registry, selection: Sel
             for c in cands:
                 if wanted_year(c.year):
                     todo.setdefault(c.url, FetchRecord(listing.unit_code, c.year, c.url, f"listing:{listing.url}",
-                                                       "found", title=c.title))
+                                                       "found", title=c.title, listed=c.listed))
         if n_found == 0:
             records.append(FetchRecord(listing.unit_code, None, listing.url, "listing", "failed",
                                        f"no bulletin links found on the listing page ({len(seen)} page(s) read)"))
