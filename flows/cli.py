@@ -140,6 +140,8 @@ VerboseOpt = Annotated[bool, typer.Option("--verbose", "-v", help="Show Prefect'
 SourcesOpt = Annotated[list[Path] | None, typer.Option(
     "--sources", help="A source registry TOML (repeatable; adds to the bundled one and $BORDERZONES_SOURCES).")]
 OfflineOpt = Annotated[bool, typer.Option("--offline", help="Fetch nothing: use only what the archive holds.")]
+EngineOpt = Annotated[str, typer.Option("--engine", help="prefect (default) | plain: the same steps without Prefect "
+                                                         "(no server start; for debugging and benchmarks).")]
 
 
 @app.command()
@@ -154,6 +156,7 @@ def refresh(
     verbose: VerboseOpt = False,
     sources: SourcesOpt = None,
     offline: OfflineOpt = False,
+    engine: EngineOpt = "prefect",
 ) -> None:
     """Fetch, extract, validate and publish a release (the annual refresh).
 
@@ -162,7 +165,7 @@ def refresh(
     latest), 2 for bad input."""
     zone_list = [z.strip() for z in zones.split(",") if z.strip()] if zones else None
     _refresh(zone_list, parse_years(years), warehouse, archive, curated or [], not no_bundled_curated,
-             vintage_policy, verbose, sources or [], offline, single_zone=False)
+             vintage_policy, verbose, sources or [], offline, engine, single_zone=False)
 
 
 @app.command()
@@ -177,13 +180,14 @@ def zone(
     verbose: VerboseOpt = False,
     sources: SourcesOpt = None,
     offline: OfflineOpt = False,
+    engine: EngineOpt = "prefect",
 ) -> None:
     """Rerun one zone: its rows are rebuilt, every other zone's rows are carried from the previous release."""
     _refresh([zone_id], parse_years(years), warehouse, archive, curated or [], not no_bundled_curated,
-             vintage_policy, verbose, sources or [], offline, single_zone=True)
+             vintage_policy, verbose, sources or [], offline, engine, single_zone=True)
 
 
-def _refresh(zones, years, warehouse, archive, curated, bundled, policy, verbose, sources, offline, *,
+def _refresh(zones, years, warehouse, archive, curated, bundled, policy, verbose, sources, offline, engine, *,
              single_zone: bool) -> None:
     from flows import env
 
@@ -194,6 +198,9 @@ def _refresh(zones, years, warehouse, archive, curated, bundled, policy, verbose
     from warehouse.build import RunSettings, validate_selection
 
     cat = load_catalog()
+    if engine not in ("prefect", "plain"):
+        err_console.print(f"[red]error:[/red] --engine must be prefect or plain, not {engine!r}")
+        raise typer.Exit(2)
     if policy not in ("latest", "first_release"):
         err_console.print(f"[red]error:[/red] --vintage-policy must be latest or first_release, not {policy!r}")
         raise typer.Exit(2)
@@ -216,7 +223,8 @@ def _refresh(zones, years, warehouse, archive, curated, bundled, policy, verbose
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/"
                   "{task.total}"), TimeElapsedColumn(), console=err_console, transient=True) as bar:
         n_zones = len(zones) if zones else len(cat.zones) + 1
-        job = bar.add_task("starting Prefect (a temporary local server, ~15 s)", total=n_zones + 2)
+        first = "starting Prefect (a temporary local server, ~15 s)" if engine == "prefect" else "starting"
+        job = bar.add_task(first, total=n_zones + 2)
 
         def on_progress(event: str, d: dict) -> None:
             if event == "fetch":
@@ -244,10 +252,7 @@ def _refresh(zones, years, warehouse, archive, curated, bundled, policy, verbose
 
         pipeline.progress = on_progress
         try:
-            if single_zone:
-                result = pipeline.refresh_zone(zones[0], years, settings)
-            else:
-                result = pipeline.annual_refresh(zones, years, settings)
+            result = pipeline.run(settings, single_zone=single_zone, engine=engine)
         except pipeline.ValidationBlocked as exc:
             bar.stop()
             err_console.print(f"[red]blocked:[/red] {exc}")

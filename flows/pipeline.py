@@ -13,6 +13,7 @@ from flows import env
 env.apply()
 
 import json  # noqa: E402 - after the environment defaults, which prefect reads at import
+import logging  # noqa: E402
 import shutil  # noqa: E402
 import tempfile  # noqa: E402
 from collections.abc import Callable  # noqa: E402
@@ -23,6 +24,7 @@ import pandas as pd  # noqa: E402
 from prefect import flow, get_run_logger, task  # noqa: E402
 from prefect.artifacts import create_markdown_artifact, create_table_artifact  # noqa: E402
 from prefect.cache_policies import NO_CACHE  # noqa: E402
+from prefect.context import FlowRunContext, TaskRunContext  # noqa: E402
 
 from catalog import Catalog, load_catalog  # noqa: E402
 from warehouse.build import (  # noqa: E402
@@ -46,6 +48,21 @@ from warehouse.schemas import OBSERVATIONS, SOURCES  # noqa: E402
 
 # The CLI sets this to show progress; the flows call it with (event, detail) and never depend on it.
 progress: Callable[[str, dict], None] | None = None
+
+
+def _in_run() -> bool:
+    """True inside a Prefect flow or task run; False when the flows' functions are called plainly
+    (`--engine plain`: no Prefect, used by tests with real processes and by benchmarks)."""
+    return FlowRunContext.get() is not None or TaskRunContext.get() is not None
+
+
+def _logger():
+    return get_run_logger() if _in_run() else logging.getLogger("borderzones.flows")
+
+
+def _call(prefect_callable, *args):
+    """Call a task or flow through Prefect inside a run, or its plain function outside one."""
+    return prefect_callable(*args) if _in_run() else prefect_callable.fn(*args)
 
 
 def _notify(event: str, **detail) -> None:
@@ -88,7 +105,7 @@ def _artifact_key(*parts: str) -> str:
 @task(name="collect-zone", task_run_name="collect-{zone_label}", cache_policy=NO_CACHE)
 def collect_zone_task(zone_label: str, zone_id: str | None, settings: RunSettings,
                       curated: tuple[list[dict], list[dict]]) -> ZoneCollection:
-    logger = get_run_logger()
+    logger = _logger()
     cat = _catalog()
     _notify("zone_start", zone=zone_label)
     col = collect_zone(zone_id, settings, cat, curated, on_document=lambda d: _notify("document", **d))
@@ -120,7 +137,7 @@ def fetch_zone_task(zone_label: str, zone_id: str | None, settings: RunSettings,
     from extractors.archive import Archive
     from warehouse.fetching import fetch_units
 
-    logger = get_run_logger()
+    logger = _logger()
     cat = _catalog()
     units = frozenset(cat.zone_units(zone_id)) if zone_id else None
     _notify("fetch", zone=zone_label)
@@ -150,7 +167,7 @@ def publish(settings: RunSettings, staging: str) -> dict:
     from validation.suites import blocking_failures
     from warehouse.report import build_report
 
-    logger = get_run_logger()
+    logger = _logger()
     cat = _catalog()
     staged = Path(staging)
     collections = [ZoneCollection(None, pd.read_parquet(staged / "observations.parquet").to_dict("records"),
@@ -168,7 +185,7 @@ def publish(settings: RunSettings, staging: str) -> dict:
         obs, sources = assemble(collections, previous, settings, cat)
         _notify("build", observations=len(obs))
         tables = build_tables(obs, sources, cat, settings.vintage_policy)
-        validation = validate_task(tables["observations"], tables["panel"], tables["indicators"])
+        validation = _call(validate_task, tables["observations"], tables["panel"], tables["indicators"])
         tables["validation"] = validation
         if len(blocking_failures(validation)):
             # the report of a refused release sits beside the releases, never inside one
@@ -191,8 +208,9 @@ def publish(settings: RunSettings, staging: str) -> dict:
         logger.info("release %s written (%s)", outcome.release_id, outcome.path)
     else:
         logger.info("no change since %s: no new release", outcome.release_id)
-    create_markdown_artifact(_release_markdown(outcome, validation), key="release-summary",
-                             description="The release this run published")
+    if _in_run():
+        create_markdown_artifact(_release_markdown(outcome, validation), key="release-summary",
+                                 description="The release this run published")
     return {"release_id": outcome.release_id, "path": str(outcome.path), "created": outcome.created,
             "parent": outcome.parent, "row_counts": outcome.row_counts, "validation": validation}
 
@@ -232,10 +250,10 @@ def _run(settings: RunSettings, zone_ids: list[str | None]) -> RefreshResult:
     for z in zone_ids:
         label = z or "unassigned"
         if fetcher is not None and z is not None:
-            fetches += fetch_zone_task(label, z, settings, registry, fetcher)
-        col = collect_zone_task(label, z, settings, curated)
+            fetches += _call(fetch_zone_task, label, z, settings, registry, fetcher)
+        col = _call(collect_zone_task, label, z, settings, curated)
         collections.append(col)
-        if col.documents:
+        if col.documents and _in_run():
             create_table_artifact(
                 [{k: d[k] for k in ("sha256", "title", "unit_code", "data_year", "status", "observations", "cached")}
                  for d in col.documents],
@@ -251,7 +269,7 @@ def _run(settings: RunSettings, zone_ids: list[str | None]) -> RefreshResult:
                                "years": list(settings.years) if settings.years else "all"},
                  "curated_files": [{"name": Path(p).name, "sha256": _sha256_file(p)} for p in settings.curated_files]}
         (staging / "manifest_extra.json").write_text(json.dumps(extra), encoding="utf-8")
-        published = publish(settings, str(staging))
+        published = _call(publish, settings, str(staging))
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     outcome = PublishOutcome(published["release_id"], Path(published["path"]), published["created"],
@@ -296,3 +314,14 @@ def annual_refresh(zones: list[str] | None = None, years: tuple[int, int] | None
                                                               "years": years})
     zone_ids: list[str | None] = list(zones) if zones else [*cat.zones, None]
     return _run(settings, zone_ids)
+
+
+def run(settings: RunSettings, *, single_zone: bool, engine: str = "prefect") -> RefreshResult:
+    """The CLI's entry: the annual refresh or a zone rerun, through Prefect or (engine "plain") without it."""
+    if single_zone:
+        zone_id = settings.zones[0]
+        return refresh_zone(zone_id, settings.years, settings) if engine == "prefect" else \
+            refresh_zone.fn(zone_id, settings.years, settings)
+    zones = list(settings.zones) if settings.zones else None
+    return annual_refresh(zones, settings.years, settings) if engine == "prefect" else \
+        annual_refresh.fn(zones, settings.years, settings)

@@ -118,18 +118,57 @@ def list_releases(warehouse: Path) -> list[str]:
     return sorted(p.name for p in d.iterdir() if not p.name.startswith(".") and (p / "manifest.json").is_file())
 
 
+def lineage(warehouse: Path, release_id: str | None) -> list[str]:
+    """A release and its parents, newest first."""
+    chain, seen = [], set()
+    while release_id and release_id not in seen and (releases_dir(warehouse) / release_id / "manifest.json").exists():
+        chain.append(release_id)
+        seen.add(release_id)
+        release_id = read_manifest(warehouse, release_id).get("parent")
+    return chain
+
+
 def clean_leftovers(warehouse: Path) -> list[str]:
-    """Remove half-written releases and stray symlinks left by a crash (call while holding the lock)."""
+    """Remove what a crash left (call while holding the lock): half-written `.tmp-*` folders, stray
+    symlinks, and complete releases that were never switched to (newer than latest, not its ancestors)."""
     removed = []
     d = releases_dir(warehouse)
     if d.exists():
         for p in d.iterdir():
-            if p.name.startswith(".tmp-"):
+            if p.name.startswith(".tmp-") or p.name.startswith(".trash-"):
                 shutil.rmtree(p, ignore_errors=True)
                 removed.append(p.name)
+        current = latest_id(warehouse)
+        if current is not None:
+            keep = set(lineage(warehouse, current))
+            for rid in list_releases(warehouse):
+                if rid not in keep and rid > current:
+                    _remove_release(warehouse, rid)
+                    removed.append(rid)
     for p in Path(warehouse).glob(".latest.tmp-*"):
         p.unlink(missing_ok=True)
         removed.append(p.name)
+    return removed
+
+
+def _remove_release(warehouse: Path, release_id: str) -> None:
+    """Rename first (instant, so readers never see a half-deleted release), then delete."""
+    src = releases_dir(warehouse) / release_id
+    trash = releases_dir(warehouse) / f".trash-{release_id}"
+    os.rename(src, trash)
+    shutil.rmtree(trash, ignore_errors=True)
+
+
+def prune(warehouse: Path, keep: int) -> list[str]:
+    """Remove all but the `keep` newest releases; never the latest. Call while holding the lock."""
+    current = latest_id(warehouse)
+    ids = list_releases(warehouse)
+    keep_ids = set(ids[-keep:]) if keep > 0 else set()
+    if current:
+        keep_ids.add(current)
+    removed = [rid for rid in ids if rid not in keep_ids]
+    for rid in removed:
+        _remove_release(warehouse, rid)
     return removed
 
 
@@ -231,6 +270,10 @@ def write_release(warehouse: Path, frames: dict[str, pd.DataFrame], manifest_ext
     _fsync_dir(final.parent)
     if _crash_after == "rename":
         raise ReleaseError("simulated crash before switching latest")
+    if pause := os.environ.get("BORDERZONES_FAULT_PAUSE_BEFORE_SWITCH"):
+        # fault injection for the crash tests (real processes, SIGKILL): say where we are, then wait
+        Path(pause).write_text(release_id, encoding="utf-8")
+        time.sleep(120)
     switch_latest(warehouse, release_id)
     return PublishOutcome(release_id, final, True, parent, row_counts)
 

@@ -1,0 +1,93 @@
+"""Concurrency and crashes with real processes (`borderzones … --engine plain`: the same steps as the
+flows, without starting a Prefect server). Input: the SYNTHETIC curated fixture, edited by the test."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from warehouse.build import RunSettings
+from warehouse.release import latest_id, list_releases, read_manifest, read_table
+
+FIX = Path(__file__).parent / "fixtures"
+CLI = [sys.executable, "-m", "flows.cli"]
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+@pytest.fixture
+def setup(tmp_path):
+    from flows import pipeline
+
+    wh, cur = tmp_path / "warehouse", tmp_path / "figures.csv"
+    shutil.copy(FIX / "curated" / "synthetic_zones.csv", cur)
+    settings = RunSettings(warehouse=wh, archive=tmp_path / "archive", curated=(cur,), bundled_curated=False,
+                           offline=True)
+    pipeline.run(settings, single_zone=False, engine="plain")
+    args = ["--warehouse", str(wh), "--archive", str(tmp_path / "archive"), "--curated", str(cur),
+            "--no-bundled-curated", "--offline", "--engine", "plain"]
+    return wh, cur, args
+
+
+def _start(args: list[str], env: dict | None = None) -> subprocess.Popen:
+    return subprocess.Popen([*CLI, *args], cwd=ROOT, env={**os.environ, **(env or {})}, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True)
+
+
+def _value(wh: Path, rid: str, series: str, indicator: str = "gdp", period: str = "2020") -> list[float]:
+    p = read_table(wh, rid, "panel")
+    return p[(p.series_id == series) & (p.indicator == indicator) & (p.period == period)]["value"].tolist()
+
+
+def test_two_zone_reruns_at_once_both_land(setup):
+    wh, cur, args = setup
+    first = latest_id(wh)
+    _edit(cur, "533102,瑞丽市,2020,gdp,201,", "533102,瑞丽市,2020,gdp,205,")
+    _edit(cur, "150781,满洲里市,2020,gdp,170,", "150781,满洲里市,2020,gdp,171,")
+    a = _start(["zone", "ruili", *args])
+    b = _start(["zone", "manzhouli", *args])
+    out_a, out_b = a.communicate(timeout=300)[0], b.communicate(timeout=300)[0]
+    assert a.returncode == 0, out_a
+    assert b.returncode == 0, out_b
+    final = latest_id(wh)
+    assert _value(wh, final, "533102") == [205.0] and _value(wh, final, "150781") == [171.0]  # neither lost
+    chain = [final, read_manifest(wh, final)["parent"]]
+    assert read_manifest(wh, chain[1])["parent"] == first  # the second publisher built on the first
+    assert len(list_releases(wh)) == 3
+
+
+def test_sigkill_between_writing_and_switching_latest(setup, tmp_path):
+    wh, cur, args = setup
+    before = latest_id(wh)
+    _edit(cur, "231086,东宁市,2020,gdp,140,", "231086,东宁市,2020,gdp,141,")
+    marker = tmp_path / "paused"
+    p = _start(["refresh", *args], {"BORDERZONES_FAULT_PAUSE_BEFORE_SWITCH": str(marker)})
+    deadline = time.monotonic() + 240
+    while not marker.exists():
+        assert p.poll() is None, p.stdout.read()
+        assert time.monotonic() < deadline, "the publisher never reached the switch"
+        time.sleep(0.2)
+    orphan = marker.read_text(encoding="utf-8")
+    os.kill(p.pid, signal.SIGKILL)
+    p.wait(timeout=30)
+    assert latest_id(wh) == before  # readers still see the previous complete release
+    assert orphan in list_releases(wh)  # written, never switched to
+    assert _value(wh, before, "231086") == [140.0]
+    r = subprocess.run([*CLI, "refresh", *args], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stdout + r.stderr
+    now = latest_id(wh)
+    assert now not in (before, orphan) and orphan not in list_releases(wh)  # the leftover is cleaned up
+    assert read_manifest(wh, now)["parent"] == before
+    assert _value(wh, now, "231086") == [141.0]
