@@ -300,6 +300,155 @@ def report(
     console.print(f"report: {folder / 'report' / 'index.html'}")
 
 
+@app.command()
+def serve(
+    warehouse: WarehouseOpt = Path("warehouse"),
+    archive: ArchiveOpt = Path("archive"),
+    sources: SourcesOpt = None,
+) -> None:
+    """Run the schedule on this machine: the annual-refresh deployment (weekly, March–September, Beijing
+    time) and refresh-zone (on demand). Needs a Prefect server: `prefect server start`, then
+    PREFECT_API_URL=http://127.0.0.1:4200/api. Stop with Ctrl-C."""
+    import os
+
+    from flows import env
+
+    env.apply()
+    if not os.environ.get("PREFECT_API_URL"):
+        from prefect.settings import PREFECT_API_URL
+
+        if not PREFECT_API_URL.value():
+            err_console.print(
+                "[red]error:[/red] serve needs a Prefect server (the temporary one cannot hold a schedule).\n"
+                "  1. in another shell: .venv/bin/prefect server start\n"
+                "  2. here: export PREFECT_API_URL=http://127.0.0.1:4200/api, then run borderzones serve again")
+            raise typer.Exit(2)
+    from prefect import serve as prefect_serve
+
+    from flows.pipeline import deployments
+    from warehouse.build import RunSettings
+
+    settings = RunSettings(warehouse=warehouse.resolve(), archive=archive.resolve(),
+                           sources=tuple(p.resolve() for p in sources or []))
+    prefect_serve(*deployments(settings))
+
+
+releases_app = typer.Typer(help="Release history: list, show, diff, prune, and the DuckDB catalog.",
+                           no_args_is_help=False, invoke_without_command=True)
+app.add_typer(releases_app, name="releases")
+
+
+@releases_app.callback()
+def releases_list(ctx: typer.Context, warehouse: WarehouseOpt = Path("warehouse")) -> None:
+    """List the releases: id, created, parent, rows, validation (newest last; * marks latest)."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from warehouse.release import latest_id, list_releases, read_manifest
+
+    ids = list_releases(warehouse)
+    if not ids:
+        console.print(f"no releases in {warehouse}")
+        return
+    current = latest_id(warehouse)
+    t = Table(show_edge=False, header_style="bold")
+    for col in ("release", "created", "parent", "observations", "panel", "indicators", "validation"):
+        t.add_column(col)
+    for rid in ids:
+        m = read_manifest(warehouse, rid)
+        rows = m.get("row_counts", {})
+        v = m.get("validation") or {}
+        t.add_row(("* " if rid == current else "  ") + rid, m.get("created", ""), m.get("parent") or "-",
+                  str(rows.get("observations", "")), str(rows.get("panel", "")), str(rows.get("indicators", "")),
+                  f"passed, {v.get('warnings_failed', 0)} warnings" if v else "-")
+    console.print(t)
+
+
+def _release_or_exit(warehouse: Path, rid: str) -> str:
+    from warehouse.release import latest_id, list_releases
+
+    if rid == "latest":
+        rid = latest_id(warehouse) or ""
+    if rid not in list_releases(warehouse):
+        err_console.print(f"[red]error:[/red] no release {rid!r} in {warehouse}; see `borderzones releases`")
+        raise typer.Exit(2)
+    return rid
+
+
+@releases_app.command("show")
+def releases_show(release: Annotated[str, typer.Argument(help="Release id, or latest.")],
+                  warehouse: WarehouseOpt = Path("warehouse")) -> None:
+    """Print a release's manifest: parent, code version, what was refreshed, inputs, rows, files, checks."""
+    from warehouse.release import read_manifest
+
+    rid = _release_or_exit(warehouse, release)
+    sys.stdout.write(json.dumps(read_manifest(warehouse, rid), ensure_ascii=False, indent=2) + "\n")
+
+
+@releases_app.command("diff")
+def releases_diff(
+    old: Annotated[str, typer.Argument(help="The older release id.")],
+    new: Annotated[str, typer.Argument(help="The newer release id (or latest).")] = "latest",
+    table: Annotated[str, typer.Option("--table", help="panel | indicators | observations")] = "panel",
+    limit: Annotated[int, typer.Option("--limit", help="Changed rows to print (0: all).")] = 50,
+    warehouse: WarehouseOpt = Path("warehouse"),
+) -> None:
+    """Rows added, removed and revised between two releases, per zone and indicator, with old and new values."""
+    from catalog import load_catalog
+    from warehouse.history import DIFF_KEYS, diff, summarize
+    from warehouse.release import read_table
+
+    if table not in DIFF_KEYS:
+        err_console.print(f"[red]error:[/red] --table must be one of {', '.join(DIFF_KEYS)}")
+        raise typer.Exit(2)
+    a, b = _release_or_exit(warehouse, old), _release_or_exit(warehouse, new)
+    d = diff(read_table(warehouse, a, table), read_table(warehouse, b, table), table, load_catalog())
+    console.print(f"{table}: {a} → {b}: {int((d.change == 'added').sum())} added, "
+                  f"{int((d.change == 'removed').sum())} removed, {int((d.change == 'revised').sum())} revised")
+    if d.empty:
+        return
+    s = Table(title="per zone and indicator", show_edge=False, header_style="bold")
+    for col in ("zone", "indicator", "added", "removed", "revised"):
+        s.add_column(col)
+    for r in summarize(d).to_dict("records"):
+        s.add_row(r["zone"], r["indicator"], str(r["added"]), str(r["removed"]), str(r["revised"]))
+    console.print(s)
+    t = Table(title="changed rows", show_edge=False, header_style="bold")
+    for col in d.columns:
+        t.add_column(col)
+    for r in (d if limit == 0 else d.head(limit)).to_dict("records"):
+        t.add_row(*[_fmt(v) if isinstance(v, float) else str(v) for v in r.values()])
+    console.print(t)
+    if limit and len(d) > limit:
+        console.print(f"… {len(d) - limit} more (--limit 0 for all)")
+
+
+@releases_app.command("prune")
+def releases_prune(keep: Annotated[int, typer.Option("--keep", help="Releases to keep (the newest).")],
+                   warehouse: WarehouseOpt = Path("warehouse")) -> None:
+    """Delete all but the newest N releases. The latest is never deleted."""
+    from warehouse.duckdb_catalog import build_catalog
+    from warehouse.release import prune, publish_lock
+
+    if keep < 1:
+        err_console.print("[red]error:[/red] --keep must be at least 1")
+        raise typer.Exit(2)
+    with publish_lock(warehouse):
+        removed = prune(warehouse, keep)
+        build_catalog(warehouse)
+    console.print(f"removed {len(removed)} release(s)" + (": " + ", ".join(removed) if removed else ""))
+
+
+@releases_app.command("catalog")
+def releases_catalog(warehouse: WarehouseOpt = Path("warehouse")) -> None:
+    """Rebuild <warehouse>/catalog.duckdb (tables per release, views over latest)."""
+    from warehouse.duckdb_catalog import build_catalog
+    from warehouse.release import publish_lock
+
+    with publish_lock(warehouse):
+        path = build_catalog(warehouse)
+    console.print(f"catalog: {path}" if path else f"no releases in {warehouse}")
+
+
 def _short_python() -> str:
     exe = Path(sys.executable)
     try:

@@ -165,6 +165,7 @@ def publish(settings: RunSettings, staging: str) -> dict:
     """
     from validation.report import validation_html
     from validation.suites import blocking_failures
+    from warehouse.duckdb_catalog import build_catalog
     from warehouse.report import build_report
 
     logger = _logger()
@@ -204,6 +205,12 @@ def publish(settings: RunSettings, staging: str) -> dict:
         report = build_report(tables, cat, "borderzones release: report")
         report["report/validation.html"] = validation_html(validation, "Validation report").encode("utf-8")
         outcome = write_release(settings.warehouse, tables, manifest_extra, report)
+        if outcome.created or not (Path(settings.warehouse) / "catalog.duckdb").exists():
+            _notify("catalog")
+            try:
+                build_catalog(settings.warehouse)
+            except Exception as exc:  # the release is published; a BI catalog can be rebuilt later
+                logger.warning("catalog.duckdb was not rebuilt (%s); run `borderzones releases catalog`", exc)
     if outcome.created:
         logger.info("release %s written (%s)", outcome.release_id, outcome.path)
     else:
@@ -325,3 +332,20 @@ def run(settings: RunSettings, *, single_zone: bool, engine: str = "prefect") ->
     zones = list(settings.zones) if settings.zones else None
     return annual_refresh(zones, settings.years, settings) if engine == "prefect" else \
         annual_refresh.fn(zones, settings.years, settings)
+
+
+ANNUAL_CRON = "0 6 * 3-9 1"  # Mondays 06:00, March to September: bulletins appear from March to June
+TIMEZONE = "Asia/Shanghai"
+
+
+def deployments(settings: RunSettings) -> list:
+    """The two deployments `borderzones serve` runs (the same as prefect.yaml declares)."""
+    from prefect.schedules import Cron
+
+    params = {"settings": settings.model_dump(mode="json", exclude={"zones", "years"})}
+    return [
+        annual_refresh.to_deployment("annual-refresh", schedules=[Cron(ANNUAL_CRON, timezone=TIMEZONE)],
+                                     parameters=params, description="Every zone, every year; weekly, March–September"),
+        refresh_zone.to_deployment("refresh-zone", parameters=params,
+                                   description="Rerun one zone: pass zone_id (and optionally years)"),
+    ]

@@ -122,3 +122,25 @@ def test_refresh_rerun_zone_and_blocked_release(prefect_harness, tmp_path):
     # 6. bad input is a clear error before anything runs
     r = _cli("zone", "atlantis", *offline)
     assert r.exit_code == 2 and "unknown zone 'atlantis'" in r.output
+
+
+def test_prefect_yaml_and_serve_deployments():
+    import importlib
+
+    import yaml
+
+    from flows.pipeline import ANNUAL_CRON, TIMEZONE, deployments
+    from warehouse.build import RunSettings
+
+    spec = yaml.safe_load((Path(__file__).parent.parent / "prefect.yaml").read_text(encoding="utf-8"))
+    by_name = {d["name"]: d for d in spec["deployments"]}
+    assert set(by_name) == {"annual-refresh", "refresh-zone"}
+    for d in by_name.values():
+        module, func = d["entrypoint"].removesuffix(".py").replace("/", ".").split(":")
+        assert callable(getattr(importlib.import_module(module.replace(".py", "")), func))
+        RunSettings(**d["parameters"]["settings"])  # the parameters are valid settings
+    assert by_name["annual-refresh"]["schedules"] == [{"cron": ANNUAL_CRON, "timezone": TIMEZONE}]
+    served = {d.name: d for d in deployments(RunSettings())}
+    assert served["annual-refresh"].schedules[0].schedule.cron == ANNUAL_CRON
+    assert served["annual-refresh"].schedules[0].schedule.timezone == "Asia/Shanghai"
+    assert served["refresh-zone"].entrypoint == "flows/pipeline.py:refresh_zone"

@@ -114,3 +114,79 @@ def test_release_columns_are_bi_friendly(cat, tmp_path):
     assert row[0][:2] == ("BIGINT", "DOUBLE")
     df = pd.read_parquet(out.path / "observations.parquet")
     assert df["year"].dtype == "int64" and df["value"].dtype == "float64"
+
+
+# --- the schema contract, the BI catalog, CSV twins, history --------------------------------------
+
+
+def test_release_schemas_equal_the_committed_contract(cat, tmp_path):
+    from warehouse.schemas import CONTRACT_FILE, contract
+
+    committed = json.loads(CONTRACT_FILE.read_text(encoding="utf-8"))
+    assert contract() == committed, "warehouse/schemas.py changed: review, then `python -m warehouse.schemas`"
+    out = _write(tmp_path / "wh", _tables(cat, tmp_path))
+    for name, cols in committed.items():
+        path = out.path / f"{name}.parquet"
+        schema = pq.read_schema(path)
+        assert [{"name": f.name, "type": str(f.type), "nullable": f.nullable} for f in schema] == cols, name
+        physical = {pq.ParquetFile(path).schema.column(i).physical_type for i in range(len(schema))}
+        assert "INT96" not in physical and "FIXED_LEN_BYTE_ARRAY" not in physical  # no INT96 times, no decimals
+        assert pq.read_table(path).num_rows == pd.read_parquet(path).shape[0] == duckdb.connect().execute(
+            f"SELECT count(*) FROM read_parquet('{path}')").fetchone()[0]
+    for f in committed.values():
+        for c in f:
+            assert c["type"] in ("string", "double", "int64", "bool", "date32[day]", "timestamp[us, tz=UTC]"), c
+
+
+def test_csv_twins_open_in_excel(cat, tmp_path):
+    out = _write(tmp_path / "wh", _tables(cat, tmp_path))
+    raw = (out.path / "csv" / "observations.csv").read_bytes()
+    assert raw.startswith("\ufeff".encode()) and "瑞丽市".encode() in raw
+    df = pd.read_csv(out.path / "csv" / "panel.csv", encoding="utf-8-sig")
+    assert len(df) == read_manifest(tmp_path / "wh", out.release_id)["row_counts"]["panel"]
+
+
+def test_catalog_duckdb_works_after_the_warehouse_is_moved(cat, tmp_path, monkeypatch):
+    from warehouse.duckdb_catalog import build_catalog
+
+    wh = tmp_path / "wh"
+    out = _write(wh, _tables(cat, tmp_path))
+    with publish_lock(wh):
+        build_catalog(wh)
+    moved = tmp_path / "elsewhere" / "warehouse"
+    moved.parent.mkdir()
+    wh.rename(moved)
+    monkeypatch.chdir(tmp_path / "elsewhere")
+    con = duckdb.connect(str(moved / "catalog.duckdb"), read_only=True)
+    n = con.execute("SELECT count(*) FROM panel").fetchone()[0]
+    assert n == read_manifest(moved, out.release_id)["row_counts"]["panel"]
+    assert con.execute("SELECT release_id FROM releases WHERE is_latest").fetchone()[0] == out.release_id
+    assert latest_id(moved) == out.release_id  # the latest symlink is relative, so it moved too
+
+
+def test_releases_list_show_diff_prune(cat, tmp_path):
+    from typer.testing import CliRunner
+
+    from flows.cli import app
+
+    wh = tmp_path / "wh"
+    first = _write(wh, _tables(cat, tmp_path))
+    revised = tmp_path / "revised.csv"
+    revised.write_text(SYNTHETIC.read_text(encoding="utf-8").replace("533102,瑞丽市,2020,gdp,201,",
+                                                                      "533102,瑞丽市,2020,gdp,203,"), encoding="utf-8")
+    second = _write(wh, _tables(cat, tmp_path, revised))
+    run = CliRunner().invoke
+    r = run(app, ["releases", "--warehouse", str(wh)])
+    assert r.exit_code == 0 and first.release_id in r.output and f"* {second.release_id}" in r.output
+    r = run(app, ["releases", "show", "latest", "--warehouse", str(wh)])
+    assert json.loads(r.output)["parent"] == first.release_id
+    r = run(app, ["releases", "diff", first.release_id, second.release_id, "--warehouse", str(wh)])
+    assert r.exit_code == 0, r.output
+    assert "0 added, 0 removed, 2 revised" in r.output  # the unit row and the zone:ruili row
+    assert "201" in r.output and "203" in r.output
+    r = run(app, ["releases", "diff", first.release_id, "latest", "--table", "indicators", "--warehouse", str(wh)])
+    assert r.exit_code == 0
+    r = run(app, ["releases", "prune", "--keep", "1", "--warehouse", str(wh)])
+    assert r.exit_code == 0 and list_releases(wh) == [second.release_id]
+    r = run(app, ["releases", "show", "nope", "--warehouse", str(wh)])
+    assert r.exit_code == 2

@@ -180,6 +180,11 @@ def parquet_bytes(table: pa.Table) -> bytes:
     return buf.getvalue()
 
 
+def csv_bytes(table: pa.Table) -> bytes:
+    """The Excel twin of a table: UTF-8 with a byte-order mark (so Excel reads Chinese), ISO dates."""
+    return table.to_pandas().to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
+
+
 def content_hash(file_hashes: dict[str, str]) -> str:
     h = hashlib.sha256(f"format {FORMAT_VERSION}\n".encode())
     for name in sorted(file_hashes):
@@ -237,11 +242,14 @@ def write_release(warehouse: Path, frames: dict[str, pd.DataFrame], manifest_ext
 
     blobs: dict[str, bytes] = {}
     row_counts: dict[str, int] = {}
+    tables: dict[str, pa.Table] = {}
     for name, spec in specs.items():
         table = to_arrow(frames[name], spec)
+        tables[name] = table
         blobs[name] = parquet_bytes(table)
         row_counts[name] = table.num_rows
     files = {n: {"sha256": hashlib.sha256(b).hexdigest(), "bytes": len(b)} for n, b in blobs.items()}
+    csv_twins = {f"csv/{n}.csv": csv_bytes(tables[n]) for n in blobs}
     chash = content_hash({n: f["sha256"] for n, f in files.items()})
     if parent is not None and read_manifest(warehouse, parent).get("content_hash") == chash:
         return PublishOutcome(parent, releases_dir(warehouse) / parent, False, parent, row_counts)
@@ -259,7 +267,7 @@ def write_release(warehouse: Path, frames: dict[str, pd.DataFrame], manifest_ext
     if _crash_after == "tables":
         raise ReleaseError("simulated crash after writing the tables")
     created = now.isoformat(timespec="seconds").replace("+00:00", "Z")
-    for rel, data in (extra_files or {}).items():
+    for rel, data in {**csv_twins, **(extra_files or {})}.items():
         _write_file(tmp / rel, data)
     manifest = {"release_id": release_id, "parent": parent, "created": created, "format_version": FORMAT_VERSION,
                 "content_hash": chash, "row_counts": row_counts, "files": files, **manifest_extra}

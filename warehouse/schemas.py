@@ -7,7 +7,9 @@ publication dates and UTC microsecond timestamps.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
+from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
@@ -286,3 +288,17 @@ def _isna(v: object) -> bool:
 
 def empty_frame(spec: TableSpec) -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series([], dtype=object) for c in spec.names})
+
+
+CONTRACT_FILE = Path(__file__).resolve().parent / "schema_contract.json"
+
+
+def contract() -> dict:
+    """Every table's columns as {name, type, nullable}: what warehouse/schema_contract.json commits to."""
+    return {name: [{"name": f.name, "type": str(f.type), "nullable": f.nullable} for f in spec.schema]
+            for name, spec in TABLES.items()}
+
+
+if __name__ == "__main__":  # python -m warehouse.schemas: rewrite the committed contract after a deliberate change
+    CONTRACT_FILE.write_text(json.dumps(contract(), indent=2) + "\n", encoding="utf-8")
+    print(f"wrote {CONTRACT_FILE}")
