@@ -10,7 +10,7 @@ export UV_PROJECT_ENVIRONMENT := $(abspath $(VENV))
 export DO_NOT_TRACK := 1
 export PREFECT_SERVER_ANALYTICS_ENABLED := false
 
-.PHONY: install test lint format run clean
+.PHONY: install test lint format run bench bench-scale clean
 
 $(VENV)/.installed: pyproject.toml uv.lock
 	@$(UV) --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet uv \
@@ -35,6 +35,14 @@ format: install
 # No network, no server: Prefect starts a temporary local one for the run.
 run: install
 	$(VENV)/bin/borderzones refresh --offline --warehouse warehouse --archive archive
+
+# Benchmarks (not tests): results are appended to bench/results.md.
+bench: install
+	$(RUN) -m bench.run --units 20 --years 5 --repeat 3
+
+# The scale run: 2,000 units x 10 years through the Dask task runner.
+bench-scale: install
+	$(RUN) -m bench.run --units 2000 --years 10 --repeat 1 --scale-only --runner dask --workers 2
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

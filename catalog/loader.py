@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import functools
+import os
 import tomllib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -136,14 +137,27 @@ class Catalog:
 
         A unit can belong to two zones; a refresh of either covers it.
         """
-        z = self.zones[zone_id]
-        core = {*z.host_units, *z.paper_units, *([z.zone_scope_unit] if z.zone_scope_unit else [])}
-        core |= {p for u in z.host_units if (p := self.units[u].parent_code) in self.units}
-        core |= {u.unit_code for u in self.units.values() if u.parent_code in core and u.level != "zone_scope"}
-        return tuple(sorted(core))
+        return self._membership[0][zone_id]
 
     def zones_of_unit(self, unit_code: str) -> tuple[str, ...]:
-        return tuple(z for z in self.zones if unit_code in self.zone_units(z))
+        return self._membership[1].get(unit_code, ())
+
+    @functools.cached_property
+    def _membership(self) -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]:
+        children: dict[str, list[str]] = {}
+        for u in self.units.values():
+            if u.parent_code and u.level != "zone_scope":
+                children.setdefault(u.parent_code, []).append(u.unit_code)
+        by_zone: dict[str, tuple[str, ...]] = {}
+        by_unit: dict[str, list[str]] = {}
+        for zone_id, z in self.zones.items():
+            core = {*z.host_units, *z.paper_units, *([z.zone_scope_unit] if z.zone_scope_unit else [])}
+            core |= {p for u in z.host_units if (p := self.units[u].parent_code) in self.units}
+            core |= {c for u in list(core) for c in children.get(u, ())}
+            by_zone[zone_id] = tuple(sorted(core))
+            for u in by_zone[zone_id]:
+                by_unit.setdefault(u, []).append(zone_id)
+        return by_zone, {u: tuple(zs) for u, zs in by_unit.items()}
 
 
 def _check_references(cat: Catalog) -> None:
@@ -213,10 +227,18 @@ def load_catalog_from(data_dir: Path) -> Catalog:
     return cat
 
 
-@functools.cache
+CATALOG_ENV = "BORDERZONES_CATALOG"
+
+
 def load_catalog() -> Catalog:
-    """The bundled catalog (loaded once per process)."""
-    return load_catalog_from(DATA_DIR)
+    """The catalog (loaded once per process): the bundled one, or the folder named by $BORDERZONES_CATALOG
+    (same files; the benchmarks use it for thousands of synthetic units)."""
+    return _load_cached(Path(os.environ[CATALOG_ENV]).resolve() if os.environ.get(CATALOG_ENV) else DATA_DIR)
+
+
+@functools.cache
+def _load_cached(data_dir: Path) -> Catalog:
+    return load_catalog_from(data_dir)
 
 
 def load_curated(path: Path | str, cat: Catalog | None = None) -> list[CuratedFigure]:

@@ -14,8 +14,10 @@ env.apply()
 
 import json  # noqa: E402 - after the environment defaults, which prefect reads at import
 import logging  # noqa: E402
+import os  # noqa: E402
 import shutil  # noqa: E402
 import tempfile  # noqa: E402
+import time  # noqa: E402
 from collections.abc import Callable  # noqa: E402
 from dataclasses import dataclass, field  # noqa: E402
 from pathlib import Path  # noqa: E402
@@ -34,6 +36,7 @@ from warehouse.build import (  # noqa: E402
     build_tables,
     code_version,
     collect_zone,
+    input_fingerprint,
     load_curated_all,
     validate_selection,
 )
@@ -41,7 +44,9 @@ from warehouse.release import (  # noqa: E402
     PublishOutcome,
     latest_id,
     publish_lock,
+    read_manifest,
     read_table,
+    releases_dir,
     write_release,
 )
 from warehouse.schemas import OBSERVATIONS, SOURCES  # noqa: E402
@@ -65,7 +70,13 @@ def _call(prefect_callable, *args):
     return prefect_callable(*args) if _in_run() else prefect_callable.fn(*args)
 
 
+_EVENT_LOG = os.environ.get("BORDERZONES_EVENT_LOG")  # benchmarks: a JSON line per event, with its time
+
+
 def _notify(event: str, **detail) -> None:
+    if _EVENT_LOG:
+        with open(_EVENT_LOG, "a", encoding="utf-8") as fh:
+            fh.write(json.dumps({"t": time.monotonic(), "event": event, "zone": detail.get("zone")}) + "\n")
     if progress is not None:
         progress(event, detail)
 
@@ -177,8 +188,17 @@ def publish(settings: RunSettings, staging: str) -> dict:
         c.observations = [{k: (None if _isna(v) else v) for k, v in r.items()} for r in c.observations]
         c.sources = [{k: (None if _isna(v) else v) for k, v in r.items()} for r in c.sources]
     manifest_extra = json.loads((staged / "manifest_extra.json").read_text(encoding="utf-8"))
+    fingerprint = input_fingerprint(collections[0].observations, collections[0].sources, settings, cat)
+    manifest_extra["input_fingerprint"] = fingerprint
     with publish_lock(settings.warehouse, on_wait=lambda: _notify("lock_wait")):
         parent = latest_id(settings.warehouse)
+        if parent is not None and read_manifest(settings.warehouse, parent).get("input_fingerprint") == fingerprint:
+            # the same inputs and code built the latest release: skip building, validating and writing
+            logger.info("no change since %s (same inputs and code): nothing rebuilt", parent)
+            m = read_manifest(settings.warehouse, parent)
+            return {"release_id": parent, "path": str(releases_dir(settings.warehouse) / parent), "created": False,
+                    "parent": m.get("parent"), "row_counts": m.get("row_counts", {}),
+                    "validation": read_table(settings.warehouse, parent, "validation")}
         previous = None
         if parent is not None:
             previous = (read_table(settings.warehouse, parent, "observations"),

@@ -7,6 +7,9 @@ build_tables    observations -> panel, zones, indicators_catalog (pure)
 
 from __future__ import annotations
 
+import functools
+import hashlib
+import json
 import logging
 import subprocess
 from collections import Counter
@@ -192,6 +195,36 @@ def build_tables(observations: pd.DataFrame, sources: pd.DataFrame, cat: Catalog
         "indicators_catalog": indicators_catalog_frame(cat),
         "sources": sources,
     }
+
+
+_CODE_PACKAGES = ("catalog", "extractors", "warehouse", "validation", "flows")
+
+
+@functools.cache
+def code_fingerprint_all(data_dir: Path) -> str:
+    """sha256 over every source file of the pipeline and every catalog data file."""
+    root = Path(__file__).resolve().parent.parent
+    h = hashlib.sha256()
+    files = sorted(f for pkg in _CODE_PACKAGES for f in (root / pkg).glob("*.py"))
+    files += sorted(p for p in Path(data_dir).rglob("*") if p.is_file())
+    for f in files:
+        h.update(str(f.relative_to(f.parents[1])).encode())
+        h.update(f.read_bytes())
+    return h.hexdigest()
+
+
+def input_fingerprint(observations: list[dict], sources: list[dict], settings: RunSettings, cat: Catalog) -> str:
+    """What a release is built from: the fresh rows, the selection, the policy and the code. Equal to the
+    latest release's fingerprint means the same release would be built again: nothing to do."""
+    h = hashlib.sha256()
+    h.update(json.dumps({"zones": settings.zones, "years": settings.years, "policy": settings.vintage_policy,
+                         "code": code_fingerprint_all(cat.data_dir)}, sort_keys=True).encode())
+    for rows, key in ((observations, "obs_id"), (sources, "source_id")):
+        for r in sorted(rows, key=lambda r: str(r[key])):
+            h.update(json.dumps(r, sort_keys=True, default=str, ensure_ascii=False).encode())
+            h.update(b"\n")
+        h.update(b"--\n")
+    return h.hexdigest()
 
 
 def code_version() -> dict:

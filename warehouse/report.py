@@ -172,6 +172,8 @@ def check_claims(ind: pd.DataFrame, nc: pd.DataFrame, cat: Catalog) -> pd.DataFr
     rows = []
     for c in load_paper_claims():
         zones = c.zone_id.split("+")
+        if any(z != "ALL" and z not in cat.zones for z in zones):
+            continue  # a catalog without the paper's zones (e.g. the benchmarks' synthetic one)
         basis = "paper2022" if all(z == "ALL" or cat.zones[z].paper_units for z in zones) else "host"
         found = [_ind(ind, z, c.year, c.indicator, basis) for z in zones]
         status, ours, note = "not_computable", None, ""
@@ -207,7 +209,9 @@ def check_claims(ind: pd.DataFrame, nc: pd.DataFrame, cat: Catalog) -> pd.DataFr
         rows.append({"claim_id": c.claim_id, "zone_id": c.zone_id, "basis": basis, "indicator": c.indicator,
                      "base_year": c.base_year, "year": c.year, "paper_value": c.value, "this_release": ours,
                      "status": status, "note": note, "formula": c.formula, "where_in_paper": c.text_location})
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=["claim_id", "zone_id", "basis", "indicator", "base_year", "year",
+                                       "paper_value", "this_release", "status", "note", "formula",
+                                       "where_in_paper"])
 
 
 # ------------------------------------------------------------------------------------------------

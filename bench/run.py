@@ -1,0 +1,223 @@
+"""Benchmarks (not tests): extraction throughput, the end-to-end refresh cold and warm, a single-zone
+rerun, Prefect's fixed start-up, orchestration gaps and peak memory, on the SYNTHETIC corpus of
+bench/corpus.py. Results (medians of --repeat runs) are appended to bench/results.md.
+
+    python -m bench.run --units 20 --years 5 --repeat 3          # `make bench`
+    python -m bench.run --units 2000 --years 10 --repeat 1 --scale-only --runner dask --workers 2
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import multiprocessing as mp
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results.md"
+CLI = [sys.executable, "-m", "flows.cli"]
+
+
+# --- extraction throughput ------------------------------------------------------------------------
+
+def _extract_one(path: str) -> tuple[str, int, float, int]:
+    from catalog import load_catalog
+    from extractors.extract import extract_bytes
+
+    data = Path(path).read_bytes()
+    t = time.perf_counter()
+    r = extract_bytes(data, Path(path).name, cat=load_catalog())
+    return r.format, len(r.observations), time.perf_counter() - t, _pdf_pages(data) if r.format == "pdf" else 0
+
+
+def _pdf_pages(data: bytes) -> int:
+    import pypdfium2
+
+    return len(pypdfium2.PdfDocument(data))
+
+
+def extraction(archive: Path, processes: int) -> dict:
+    paths = sorted(str(p) for p in archive.rglob("*") if p.suffix in (".html", ".pdf", ".txt", ".docx"))
+    t = time.perf_counter()
+    if processes == 1:
+        _extract_one(paths[0])  # warm the catalog and imports outside the timing below
+        t = time.perf_counter()
+        rows = [_extract_one(p) for p in paths]
+    else:
+        with mp.get_context("fork").Pool(processes) as pool:
+            pool.map(_extract_one, paths[:processes])  # warm each worker
+            t = time.perf_counter()
+            rows = pool.map(_extract_one, paths, chunksize=8)
+    wall = time.perf_counter() - t
+    html = [r for r in rows if r[0] == "html"]
+    pdf = [r for r in rows if r[0] == "pdf"]
+    pages = sum(r[3] for r in pdf)
+    return {"processes": processes, "documents": len(rows), "wall_s": wall, "docs_per_s": len(rows) / wall,
+            "html_docs_per_s_cpu": len(html) / max(sum(r[2] for r in html), 1e-9),
+            "pdf_pages_per_s_cpu": pages / max(sum(r[2] for r in pdf), 1e-9),
+            "extract_cpu_s": sum(r[2] for r in rows), "observations": sum(r[1] for r in rows)}
+
+
+# --- whole runs in their own processes ----------------------------------------------------------------
+
+def timed(cmd: list[str], env: dict) -> dict:
+    """Wall time and peak RSS of a command (GNU time)."""
+    with tempfile.NamedTemporaryFile("r", suffix=".time") as tf:
+        t = time.perf_counter()
+        p = subprocess.run(["/usr/bin/time", "-f", "%M", "-o", tf.name, *cmd], cwd=ROOT, env=env,
+                           capture_output=True, text=True)
+        wall = time.perf_counter() - t
+        if p.returncode not in (0,):
+            raise RuntimeError(f"{' '.join(cmd)} failed ({p.returncode}):\n{p.stdout[-3000:]}\n{p.stderr[-3000:]}")
+        peak_kb = int(tf.read().strip().splitlines()[-1])
+    return {"wall_s": wall, "peak_mb": peak_kb / 1024, "stdout": p.stdout}
+
+
+def max_gap(event_log: Path) -> float:
+    """Longest pause between consecutive zone-level events (where a stalled Prefect database would show)."""
+    if not event_log.exists():
+        return float("nan")
+    events = [json.loads(line) for line in event_log.read_text().splitlines()]
+    times = [e["t"] for e in events if e["event"] in ("zone_start", "zone_done", "fetch")]
+    return max((b - a for a, b in itertools.pairwise(times)), default=0.0)
+
+
+def prefect_startup(env: dict) -> float:
+    code = ("from flows import env; env.apply()\nfrom prefect import flow\n@flow(name='noop')\ndef noop():\n"
+            "    return 1\nnoop()\n")
+    base = timed([sys.executable, "-c", "import prefect"], env)["wall_s"]
+    return timed([sys.executable, "-c", code], env)["wall_s"] - base
+
+
+def refresh_runs(corpus: dict, work: Path, engine: str, runner_args: list[str]) -> dict:
+    env = {**os.environ, "BORDERZONES_CATALOG": corpus["catalog"], "PREFECT_HOME": str(work / "prefect_home")}
+    wh = work / f"warehouse-{engine}"
+    shutil.rmtree(wh, ignore_errors=True)
+    args = ["--warehouse", str(wh), "--archive", corpus["archive"], "--no-bundled-curated", "--offline",
+            "--engine", engine, *runner_args]
+    out = {}
+    log = work / f"events-{engine}.jsonl"
+    log.unlink(missing_ok=True)
+    out["cold"] = timed([*CLI, "refresh", *args], {**env, "BORDERZONES_EVENT_LOG": str(log)})
+    out["max_gap_s"] = max_gap(log)
+    out["warm"] = timed([*CLI, "refresh", *args], env)
+    assert "no change since" in out["warm"]["stdout"], out["warm"]["stdout"][-2000:]
+    out["zone"] = timed([*CLI, "zone", "z0000", *args], env)
+    return out
+
+
+def median(values: list[float]) -> float:
+    return statistics.median(values) if values else float("nan")
+
+
+def machine() -> str:
+    mem = ""
+    try:
+        kb = next(int(x.split()[1]) for x in Path("/proc/meminfo").read_text().splitlines() if x.startswith("MemTotal"))
+        mem = f", {kb / 1024 / 1024:.0f} GiB RAM"
+    except (OSError, StopIteration):
+        pass
+    return f"{platform.platform()}, Python {platform.python_version()}, {os.cpu_count()} cores{mem}"
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--units", type=int, default=20)
+    ap.add_argument("--years", type=int, default=5)
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--runner", default="sequential", help="sequential | dask")
+    ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--scale-only", action="store_true", help="only the end-to-end refresh (big corpora)")
+    ap.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "borderzones-bench")
+    a = ap.parse_args()
+
+    from bench.corpus import build
+
+    work = a.work / f"{a.units}x{a.years}"
+    t = time.perf_counter()
+    if not (work / "corpus.json").exists():
+        shutil.rmtree(work, ignore_errors=True)
+        corpus = build(work, a.units, a.years, progress=lambda i, n: print(f"  corpus: {i}/{n} units", flush=True))
+        (work / "corpus.json").write_text(json.dumps(corpus))
+    corpus = json.loads((work / "corpus.json").read_text())
+    print(f"corpus: {corpus} ({time.perf_counter() - t:.0f} s)", flush=True)
+    os.environ["BORDERZONES_CATALOG"] = corpus["catalog"]
+    runner_args = ["--runner", a.runner, "--workers", str(a.workers)] if a.runner != "sequential" else []
+
+    res: dict = {"corpus": corpus, "runner": a.runner, "workers": a.workers}
+    if not a.scale_only:
+        one = [extraction(Path(corpus["archive"]), 1) for _ in range(a.repeat)]
+        allc = [extraction(Path(corpus["archive"]), os.cpu_count() or 1) for _ in range(a.repeat)]
+        res["extract_1"] = {k: median([r[k] for r in one]) for k in one[0]}
+        res["extract_all"] = {k: median([r[k] for r in allc]) for k in allc[0]}
+        env = {**os.environ, "PREFECT_HOME": str(work / "prefect_home")}
+        res["prefect_startup_s"] = median([prefect_startup(env) for _ in range(a.repeat)])
+        print(f"extraction and start-up: {json.dumps(res, default=str)[:600]}", flush=True)
+    engines = ["prefect"] if a.scale_only else ["plain", "prefect"]
+    for engine in engines:
+        runs = [refresh_runs(corpus, work, engine, runner_args if engine == "prefect" else []) for _ in range(a.repeat)]
+        res[engine] = {
+            phase: {"wall_s": median([r[phase]["wall_s"] for r in runs]),
+                    "peak_mb": median([r[phase]["peak_mb"] for r in runs])} for phase in ("cold", "warm", "zone")}
+        res[engine]["max_gap_s"] = max(r["max_gap_s"] for r in runs)
+        print(f"{engine}: {res[engine]}", flush=True)
+    write_results(res, a)
+
+
+def write_results(res: dict, a) -> None:
+    c = res["corpus"]
+    lines = [f"\n## {datetime.now(UTC):%Y-%m-%d %H:%M} UTC — {c['units']} units × {c['years']} years "
+             f"({c['html']} HTML, {c['pdf']} PDF), runner {res['runner']}"
+             + (f" ({res['workers']} workers)" if res["runner"] != "sequential" else "") + f", medians of {a.repeat}",
+             "", f"Machine: {machine()}", ""]
+    if "extract_1" in res:
+        e1, ea = res["extract_1"], res["extract_all"]
+        lines += [
+            "| extraction | one process | all cores |", "|---|---|---|",
+            f"| documents per second (wall) | {e1['docs_per_s']:.1f} | {ea['docs_per_s']:.1f} |",
+            f"| HTML documents per second per core (CPU) | {e1['html_docs_per_s_cpu']:.1f} | "
+            f"{ea['html_docs_per_s_cpu']:.1f} |",
+            f"| PDF pages per second per core (CPU) | {e1['pdf_pages_per_s_cpu']:.1f} | "
+            f"{ea['pdf_pages_per_s_cpu']:.1f} |",
+            "", f"Prefect fixed start-up (temporary server + one flow run, import excluded): "
+                f"{res['prefect_startup_s']:.1f} s", ""]
+    lines += ["| end to end | cold (s) | warm, nothing changed (s) | one zone (s) | peak RSS cold (MB) |",
+              "|---|---|---|---|---|"]
+    for engine in ("plain", "prefect"):
+        if engine in res:
+            r = res[engine]
+            lines.append(f"| `--engine {engine}` | {r['cold']['wall_s']:.1f} | {r['warm']['wall_s']:.1f} | "
+                         f"{r['zone']['wall_s']:.1f} | {r['cold']['peak_mb']:.0f} |")
+    if "prefect" in res:
+        p = res["prefect"]
+        lines.append("")
+        lines.append(f"Longest pause between zone-level events in the Prefect runs: {p['max_gap_s']:.2f} s.")
+        if "extract_1" in res:
+            startup = res["prefect_startup_s"]
+            net = p["cold"]["wall_s"] - startup
+            work = res["extract_1"]["extract_cpu_s"]
+            lines.append(f"Warm / cold: {p['warm']['wall_s'] / p['cold']['wall_s']:.0%} "
+                         f"(with the start-up taken out of both: "
+                         f"{(p['warm']['wall_s'] - startup) / max(net, 1e-9):.0%}).")
+            lines.append(f"Cold run minus start-up: {net:.1f} s, of which extraction work {work:.1f} s; the rest "
+                         f"({(net - work) / max(net, 1e-9):.0%}) is imports (great-expectations ~6 s), panel, "
+                         f"validation, report, writing, and orchestration. Prefect's own share (prefect − plain − "
+                         f"start-up): {(p['cold']['wall_s'] - startup - res['plain']['cold']['wall_s']):.1f} s.")
+    RESULTS.parent.mkdir(exist_ok=True)
+    with open(RESULTS, "a", encoding="utf-8") as fh:
+        fh.write("\n".join(lines) + "\n")
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()
