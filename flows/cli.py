@@ -140,6 +140,11 @@ VerboseOpt = Annotated[bool, typer.Option("--verbose", "-v", help="Show Prefect'
 SourcesOpt = Annotated[list[Path] | None, typer.Option(
     "--sources", help="A source registry TOML (repeatable; adds to the bundled one and $BORDERZONES_SOURCES).")]
 OfflineOpt = Annotated[bool, typer.Option("--offline", help="Fetch nothing: use only what the archive holds.")]
+RunnerOpt = Annotated[str, typer.Option("--runner", help="sequential (default) | dask: zone tasks on a Dask "
+                                                         "cluster (Prefect's DaskTaskRunner).")]
+WorkersOpt = Annotated[int, typer.Option("--workers", help="Local Dask worker processes (with --runner dask).")]
+DaskAddressOpt = Annotated[str | None, typer.Option("--dask-address",
+                                                    help="An existing Dask scheduler, e.g. tcp://10.0.0.5:8786.")]
 EngineOpt = Annotated[str, typer.Option("--engine", help="prefect (default) | plain: the same steps without Prefect "
                                                          "(no server start; for debugging and benchmarks).")]
 
@@ -157,6 +162,9 @@ def refresh(
     sources: SourcesOpt = None,
     offline: OfflineOpt = False,
     engine: EngineOpt = "prefect",
+    runner: RunnerOpt = "sequential",
+    workers: WorkersOpt = 2,
+    dask_address: DaskAddressOpt = None,
 ) -> None:
     """Fetch, extract, validate and publish a release (the annual refresh).
 
@@ -165,7 +173,8 @@ def refresh(
     latest), 2 for bad input."""
     zone_list = [z.strip() for z in zones.split(",") if z.strip()] if zones else None
     _refresh(zone_list, parse_years(years), warehouse, archive, curated or [], not no_bundled_curated,
-             vintage_policy, verbose, sources or [], offline, engine, single_zone=False)
+             vintage_policy, verbose, sources or [], offline, engine, (runner, workers, dask_address),
+             single_zone=False)
 
 
 @app.command()
@@ -181,13 +190,17 @@ def zone(
     sources: SourcesOpt = None,
     offline: OfflineOpt = False,
     engine: EngineOpt = "prefect",
+    runner: RunnerOpt = "sequential",
+    workers: WorkersOpt = 2,
+    dask_address: DaskAddressOpt = None,
 ) -> None:
     """Rerun one zone: its rows are rebuilt, every other zone's rows are carried from the previous release."""
     _refresh([zone_id], parse_years(years), warehouse, archive, curated or [], not no_bundled_curated,
-             vintage_policy, verbose, sources or [], offline, engine, single_zone=True)
+             vintage_policy, verbose, sources or [], offline, engine, (runner, workers, dask_address),
+             single_zone=True)
 
 
-def _refresh(zones, years, warehouse, archive, curated, bundled, policy, verbose, sources, offline, engine, *,
+def _refresh(zones, years, warehouse, archive, curated, bundled, policy, verbose, sources, offline, engine, scale, *,
              single_zone: bool) -> None:
     from flows import env
 
@@ -198,6 +211,11 @@ def _refresh(zones, years, warehouse, archive, curated, bundled, policy, verbose
     from warehouse.build import RunSettings, validate_selection
 
     cat = load_catalog()
+    runner, workers, dask_address = scale
+    if runner not in ("sequential", "dask") or (runner == "dask" and engine != "prefect"):
+        err_console.print(f"[red]error:[/red] --runner must be sequential or dask (dask needs --engine prefect), "
+                          f"not {runner!r}")
+        raise typer.Exit(2)
     if engine not in ("prefect", "plain"):
         err_console.print(f"[red]error:[/red] --engine must be prefect or plain, not {engine!r}")
         raise typer.Exit(2)
@@ -206,7 +224,8 @@ def _refresh(zones, years, warehouse, archive, curated, bundled, policy, verbose
         raise typer.Exit(2)
     settings = RunSettings(warehouse=warehouse, archive=archive, curated=tuple(curated), bundled_curated=bundled,
                            vintage_policy=policy, zones=tuple(zones) if zones else None, years=years,
-                           sources=tuple(sources), offline=offline)
+                           sources=tuple(sources), offline=offline, runner=runner, workers=workers,
+                           dask_address=dask_address)
     try:
         validate_selection(settings, cat)
         from warehouse.build import load_curated_all

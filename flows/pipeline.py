@@ -15,6 +15,7 @@ env.apply()
 import json  # noqa: E402 - after the environment defaults, which prefect reads at import
 import logging  # noqa: E402
 import os  # noqa: E402
+import re  # noqa: E402
 import shutil  # noqa: E402
 import tempfile  # noqa: E402
 import time  # noqa: E402
@@ -115,7 +116,9 @@ def _artifact_key(*parts: str) -> str:
 
 @task(name="collect-zone", task_run_name="collect-{zone_label}", cache_policy=NO_CACHE)
 def collect_zone_task(zone_label: str, zone_id: str | None, settings: RunSettings,
-                      curated: tuple[list[dict], list[dict]]) -> ZoneCollection:
+                      curated: tuple[list[dict], list[dict]], staging: str) -> ZoneCollection:
+    """Extract the zone's documents and take its curated rows; the rows go to the staging folder as Parquet
+    (so a worker process hands back a summary, not the rows), the document statuses come back."""
     logger = _logger()
     cat = _catalog()
     _notify("zone_start", zone=zone_label)
@@ -128,6 +131,12 @@ def collect_zone_task(zone_label: str, zone_id: str | None, settings: RunSetting
             logger.warning("%s: document %s (%s) is %s: %s", zone_label, d["sha256"][:12], d["title"], d["status"],
                            (d["problems"] or "").splitlines()[0] if d["problems"] else "")
     _notify("zone_done", zone=zone_label, documents=len(col.documents), observations=len(col.observations))
+    safe = re.sub(r"[^a-z0-9_]", "_", zone_label.lower())
+    pd.DataFrame(col.observations, columns=OBSERVATIONS.names).astype(object).to_parquet(
+        Path(staging) / f"obs-{safe}.parquet")
+    pd.DataFrame(col.sources, columns=SOURCES.names).astype(object).to_parquet(Path(staging) / f"src-{safe}.parquet")
+    col.n_observations = len(col.observations)
+    col.observations, col.sources = [], []
     return col
 
 
@@ -182,8 +191,13 @@ def publish(settings: RunSettings, staging: str) -> dict:
     logger = _logger()
     cat = _catalog()
     staged = Path(staging)
-    collections = [ZoneCollection(None, pd.read_parquet(staged / "observations.parquet").to_dict("records"),
-                                  pd.read_parquet(staged / "sources.parquet").to_dict("records"))]
+    def staged_rows(pattern: str, columns: list[str]) -> list[dict]:
+        parts = [pd.read_parquet(p) for p in sorted(staged.glob(pattern))]
+        frame = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=columns)
+        return frame.to_dict("records")
+
+    collections = [ZoneCollection(None, staged_rows("obs-*.parquet", OBSERVATIONS.names),
+                                  staged_rows("src-*.parquet", SOURCES.names))]
     for c in collections:
         c.observations = [{k: (None if _isna(v) else v) for k, v in r.items()} for r in c.observations]
         c.sources = [{k: (None if _isna(v) else v) for k, v in r.items()} for r in c.sources]
@@ -273,24 +287,26 @@ def _run(settings: RunSettings, zone_ids: list[str | None]) -> RefreshResult:
 
         registry = load_registry(cat, settings.sources)
         fetcher = Fetcher(registry)
-    collections = []
-    for z in zone_ids:
-        label = z or "unassigned"
-        if fetcher is not None and z is not None:
-            fetches += _call(fetch_zone_task, label, z, settings, registry, fetcher)
-        col = _call(collect_zone_task, label, z, settings, curated)
-        collections.append(col)
-        if col.documents and _in_run():
-            create_table_artifact(
-                [{k: d[k] for k in ("sha256", "title", "unit_code", "data_year", "status", "observations", "cached")}
-                 for d in col.documents],
-                key=_artifact_key("documents", label), description=f"Documents of {label} and their status")
-    fresh_obs = pd.DataFrame([r for c in collections for r in c.observations], columns=OBSERVATIONS.names)
-    fresh_src = pd.DataFrame([s for c in collections for s in c.sources], columns=SOURCES.names)
     staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=_ensure(settings.warehouse)))
     try:
-        fresh_obs.astype({c: object for c in fresh_obs.columns}).to_parquet(staging / "observations.parquet")
-        fresh_src.astype({c: object for c in fresh_src.columns}).to_parquet(staging / "sources.parquet")
+        # fetching stays in this process (one polite client per run); collection is what scales out
+        for z in zone_ids:
+            if fetcher is not None and z is not None:
+                fetches += _call(fetch_zone_task, z, z, settings, registry, fetcher)
+        if settings.runner == "dask" and _in_run():
+            futures = [collect_zone_task.submit(z or "unassigned", z, settings, curated, str(staging))
+                       for z in zone_ids]
+            collections = [f.result() for f in futures]
+        else:
+            collections = [_call(collect_zone_task, z or "unassigned", z, settings, curated, str(staging))
+                           for z in zone_ids]
+        for col in collections:
+            if col.documents and _in_run():
+                create_table_artifact(
+                    [{k: d[k] for k in ("sha256", "title", "unit_code", "data_year", "status", "observations",
+                                        "cached")} for d in col.documents],
+                    key=_artifact_key("documents", col.zone_id or "unassigned"),
+                    description=f"Documents of {col.zone_id or 'unassigned'} and their status")
         extra = {"code_version": code_version(), "vintage_policy": settings.vintage_policy,
                  "refreshed": {"zones": list(settings.zones) if settings.zones else "all",
                                "years": list(settings.years) if settings.years else "all"},
@@ -307,7 +323,7 @@ def _run(settings: RunSettings, zone_ids: list[str | None]) -> RefreshResult:
         counts = c.counts()
         result.zones[label] = {"ok": counts.get("ok", 0), "partial": counts.get("partial", 0),
                                "failed": sum(v for k, v in counts.items() if k not in ("ok", "partial")),
-                               "observations": len(c.observations)}
+                               "observations": c.n_observations}
         result.documents += c.documents
     return result
 
@@ -345,13 +361,29 @@ def annual_refresh(zones: list[str] | None = None, years: tuple[int, int] | None
 
 def run(settings: RunSettings, *, single_zone: bool, engine: str = "prefect") -> RefreshResult:
     """The CLI's entry: the annual refresh or a zone rerun, through Prefect or (engine "plain") without it."""
+    flow_zone, flow_all = refresh_zone, annual_refresh
+    if engine == "prefect" and settings.runner == "dask":
+        runner = dask_task_runner(settings)
+        flow_zone, flow_all = refresh_zone.with_options(task_runner=runner), annual_refresh.with_options(
+            task_runner=runner)
     if single_zone:
         zone_id = settings.zones[0]
-        return refresh_zone(zone_id, settings.years, settings) if engine == "prefect" else \
+        return flow_zone(zone_id, settings.years, settings) if engine == "prefect" else \
             refresh_zone.fn(zone_id, settings.years, settings)
     zones = list(settings.zones) if settings.zones else None
-    return annual_refresh(zones, settings.years, settings) if engine == "prefect" else \
+    return flow_all(zones, settings.years, settings) if engine == "prefect" else \
         annual_refresh.fn(zones, settings.years, settings)
+
+
+def dask_task_runner(settings: RunSettings):
+    """Prefect's Dask task runner: a local cluster of `workers` single-threaded processes (extraction is
+    CPU-bound Python), or an existing cluster at `dask_address`."""
+    from prefect_dask import DaskTaskRunner
+
+    if settings.dask_address:
+        return DaskTaskRunner(address=settings.dask_address)
+    return DaskTaskRunner(cluster_kwargs={"n_workers": settings.workers, "threads_per_worker": 1,
+                                          "processes": True, "dashboard_address": None})
 
 
 ANNUAL_CRON = "0 6 * 3-9 1"  # Mondays 06:00, March to September: bulletins appear from March to June

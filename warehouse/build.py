@@ -54,6 +54,9 @@ class RunSettings(BaseModel):
     years: tuple[int, int] | None = None
     sources: tuple[Path, ...] = ()  # user source registries (added to the bundled one and $BORDERZONES_SOURCES)
     offline: bool = False  # no fetching: only what the archive holds
+    runner: str = Field("sequential", pattern="^(sequential|dask)$")  # dask: zone tasks on a Dask cluster
+    workers: int = Field(2, ge=1, le=512)  # local Dask worker processes (ignored with dask_address)
+    dask_address: str | None = None  # an existing Dask scheduler, e.g. tcp://10.0.0.5:8786
 
     @property
     def selection(self) -> Selection:
@@ -74,6 +77,7 @@ class ZoneCollection:
     observations: list[dict] = field(default_factory=list)
     sources: list[dict] = field(default_factory=list)
     documents: list[dict] = field(default_factory=list)  # per document: sha, title, status, n, cached, problems
+    n_observations: int = 0  # kept when the rows themselves have gone to a staging file
 
     def counts(self) -> Counter:
         return Counter(d["status"] for d in self.documents)
