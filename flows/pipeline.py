@@ -30,6 +30,7 @@ from prefect.cache_policies import NO_CACHE  # noqa: E402
 from prefect.context import FlowRunContext, TaskRunContext  # noqa: E402
 
 from catalog import Catalog, load_catalog  # noqa: E402
+from extractors.archive import Archive  # noqa: E402
 from warehouse.build import (  # noqa: E402
     RunSettings,
     ZoneCollection,
@@ -40,7 +41,9 @@ from warehouse.build import (  # noqa: E402
     input_fingerprint,
     load_curated_all,
     validate_selection,
+    zone_documents,
 )
+from warehouse.observations import documents_by_unit  # noqa: E402
 from warehouse.release import (  # noqa: E402
     PublishOutcome,
     latest_id,
@@ -116,13 +119,14 @@ def _artifact_key(*parts: str) -> str:
 
 @task(name="collect-zone", task_run_name="collect-{zone_label}", cache_policy=NO_CACHE)
 def collect_zone_task(zone_label: str, zone_id: str | None, settings: RunSettings,
-                      curated: tuple[list[dict], list[dict]], staging: str) -> ZoneCollection:
+                      curated: tuple[list[dict], list[dict]], staging: str, docs: list | None = None
+                      ) -> ZoneCollection:
     """Extract the zone's documents and take its curated rows; the rows go to the staging folder as Parquet
     (so a worker process hands back a summary, not the rows), the document statuses come back."""
     logger = _logger()
     cat = _catalog()
     _notify("zone_start", zone=zone_label)
-    col = collect_zone(zone_id, settings, cat, curated, on_document=lambda d: _notify("document", **d))
+    col = collect_zone(zone_id, settings, cat, curated, on_document=lambda d: _notify("document", **d), docs=docs)
     counts = col.counts()
     logger.info("%s: %d documents (%s), %d observations", zone_label, len(col.documents),
                 ", ".join(f"{k} {v}" for k, v in sorted(counts.items())) or "none", len(col.observations))
@@ -151,17 +155,17 @@ def _catalog() -> Catalog:
 
 
 @task(name="fetch-zone", task_run_name="fetch-{zone_label}", cache_policy=NO_CACHE)
-def fetch_zone_task(zone_label: str, zone_id: str | None, settings: RunSettings, registry, fetcher) -> list:
+def fetch_zone_task(zone_label: str, zone_id: str | None, settings: RunSettings, registry, fetcher,
+                    archived: dict | None = None) -> list:
     """Discover and fetch the zone's documents into the archive. Network retries live in the HTTP client
     (backoff with jitter, Retry-After); a failure is a record in the summary, never an exception."""
-    from extractors.archive import Archive
     from warehouse.fetching import fetch_units
 
     logger = _logger()
     cat = _catalog()
     units = frozenset(cat.zone_units(zone_id)) if zone_id else None
     _notify("fetch", zone=zone_label)
-    records = fetch_units(units, registry, settings.selection, Archive(settings.archive), fetcher, cat)
+    records = fetch_units(units, registry, settings.selection, Archive(settings.archive), fetcher, cat, archived)
     for r in records:
         level = logger.info if r.outcome in ("fetched", "unchanged") else logger.warning
         level("%s %s %s: %s %s", zone_label, r.unit_code, r.year or "", r.outcome, r.message)
@@ -290,15 +294,21 @@ def _run(settings: RunSettings, zone_ids: list[str | None]) -> RefreshResult:
     staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=_ensure(settings.warehouse)))
     try:
         # fetching stays in this process (one polite client per run); collection is what scales out
-        for z in zone_ids:
-            if fetcher is not None and z is not None:
-                fetches += _call(fetch_zone_task, z, z, settings, registry, fetcher)
+        if fetcher is not None:
+            from warehouse.fetching import archived_by_url
+
+            archived = archived_by_url(Archive(settings.archive))  # one pass, shared by the zones
+            for z in zone_ids:
+                if z is not None:
+                    fetches += _call(fetch_zone_task, z, z, settings, registry, fetcher, archived)
+        index = documents_by_unit(Archive(settings.archive))  # one pass over the archive, not one per zone
+        shares = {z: zone_documents(index, z, cat) for z in zone_ids}
         if settings.runner == "dask" and _in_run():
-            futures = [collect_zone_task.submit(z or "unassigned", z, settings, curated, str(staging))
+            futures = [collect_zone_task.submit(z or "unassigned", z, settings, curated, str(staging), shares[z])
                        for z in zone_ids]
             collections = [f.result() for f in futures]
         else:
-            collections = [_call(collect_zone_task, z or "unassigned", z, settings, curated, str(staging))
+            collections = [_call(collect_zone_task, z or "unassigned", z, settings, curated, str(staging), shares[z])
                            for z in zone_ids]
         for col in collections:
             if col.documents and _in_run():

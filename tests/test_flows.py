@@ -144,3 +144,22 @@ def test_prefect_yaml_and_serve_deployments():
     assert served["annual-refresh"].schedules[0].schedule.cron == ANNUAL_CRON
     assert served["annual-refresh"].schedules[0].schedule.timezone == "Asia/Shanghai"
     assert served["refresh-zone"].entrypoint == "flows/pipeline.py:refresh_zone"
+
+
+def test_dask_runner_publishes_the_same_release(prefect_harness, tmp_path):
+    from warehouse.release import read_manifest
+
+    cur = FIX / "curated" / "synthetic_zones.csv"
+    ar = tmp_path / "archive"
+    Archive(ar).put((FIX / "documents" / "mzl_2022_utf8_chrome.html").read_bytes(), origin="mzl", origin_kind="file",
+                    meta={"unit_code": "150781", "data_year": 2022})
+    hashes = []
+    for name, extra in (("seq", ["--engine", "plain"]), ("dask", ["--runner", "dask", "--workers", "2"])):
+        wh = tmp_path / name
+        r = _cli("refresh", "--warehouse", str(wh), "--archive", str(ar), "--curated", str(cur),
+                 "--no-bundled-curated", "--offline", *extra)
+        assert r.exit_code == 0, r.output
+        hashes.append(read_manifest(wh, latest_id(wh))["content_hash"])
+    assert hashes[0] == hashes[1]
+    r = _cli("refresh", "--runner", "dask", "--engine", "plain", "--offline")
+    assert r.exit_code == 2 and "dask needs --engine prefect" in r.output

@@ -23,7 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from catalog import BUNDLED_CURATED, Catalog
 from extractors import EXTRACTOR_VERSION
-from extractors.archive import Archive
+from extractors.archive import Archive, Sidecar
 from warehouse.indicators import compute_indicators
 from warehouse.observations import (
     ExtractionCache,
@@ -108,10 +108,12 @@ def load_curated_all(settings: RunSettings, cat: Catalog) -> tuple[list[dict], l
 
 
 def collect_zone(zone_id: str | None, settings: RunSettings, cat: Catalog, curated: tuple[list[dict], list[dict]],
-                 on_document: Callable[[dict], None] | None = None) -> ZoneCollection:
+                 on_document: Callable[[dict], None] | None = None, docs: list[Sidecar] | None = None
+                 ) -> ZoneCollection:
     """Extract the zone's archived documents (cached) and take its curated rows, within the selection.
 
     `zone_id` None collects the documents that name no unit of any zone (only in a refresh of every zone).
+    `docs`: the zone's sidecars when the caller has indexed the archive already (see zone_documents).
     """
     sel = settings.selection
     units = frozenset(cat.zone_units(zone_id)) if zone_id else None
@@ -119,7 +121,8 @@ def collect_zone(zone_id: str | None, settings: RunSettings, cat: Catalog, curat
     archive = Archive(settings.archive)
     cache = ExtractionCache(settings.cache_dir, code_fingerprint(cat.data_dir))
     out = ZoneCollection(zone_id)
-    docs = archived_documents(archive, units) if zone_id else [s for s in archive if s.unit_code not in known]
+    if docs is None:
+        docs = archived_documents(archive, units) if zone_id else [s for s in archive if s.unit_code not in known]
     for side in docs:
         ext = extract_archived(archive, side, cache, cat)
         rows, source = document_rows(ext, cat)
@@ -141,6 +144,16 @@ def collect_zone(zone_id: str | None, settings: RunSettings, cat: Catalog, curat
         ids = {r["source_id"] for r in rows}
         out.sources += [s for s in c_src if s["source_id"] in ids]
     return out
+
+
+def zone_documents(index: dict[str | None, list[Sidecar]], zone_id: str | None, cat: Catalog) -> list[Sidecar]:
+    """A zone's share of an archive index (documents_by_unit); None: documents of no zone's unit."""
+    if zone_id is None:
+        known = {u for z in cat.zones for u in cat.zone_units(z)}
+        docs = [s for u, ss in index.items() if u not in known for s in ss]
+    else:
+        docs = [s for u in cat.zone_units(zone_id) for s in index.get(u, [])]
+    return sorted(docs, key=lambda s: (s.retrieved_at, s.sha256))
 
 
 def assemble(collections: list[ZoneCollection], previous: tuple[pd.DataFrame, pd.DataFrame] | None,

@@ -44,7 +44,7 @@ class FetchRecord:
         return self.outcome in ("blocked", "failed")
 
 
-def _archived_by_url(archive: Archive) -> dict[str, dict]:
+def archived_by_url(archive: Archive) -> dict[str, dict]:
     """url -> sidecar fields of the newest archived copy fetched from it."""
     out: dict[str, dict] = {}
     for side in archive:
@@ -62,7 +62,7 @@ def _header(headers: dict[str, str], name: str) -> str | None:
 
 
 def fetch_units(units: frozenset[str] | None, registry: Registry, selection: Selection, archive: Archive,
-                fetcher: Fetcher, cat: Catalog) -> list[FetchRecord]:
+                fetcher: Fetcher, cat: Catalog, archived: dict[str, dict] | None = None) -> list[FetchRecord]:
     """Discover and fetch the documents of the given units (all when None) for the selected years."""
     from extractors.extract import extract_bytes
 
@@ -102,7 +102,8 @@ def fetch_units(units: frozenset[str] | None, registry: Registry, selection: Sel
         if n_found == 0:
             records.append(FetchRecord(listing.unit_code, None, listing.url, "listing", "failed",
                                        f"no bulletin links found on the listing page ({len(seen)} page(s) read)"))
-    archived = _archived_by_url(archive)
+    if todo and archived is None:
+        archived = archived_by_url(archive)
     for url, rec in todo.items():
         prev = archived.get(url)
         res = fetcher.fetch(url, etag=_header(prev["headers"], "ETag") if prev else None,

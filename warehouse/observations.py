@@ -232,6 +232,17 @@ def curated_rows(path: Path, cat: Catalog) -> tuple[list[dict], list[dict]]:
     return rows, list(sources.values())
 
 
+def documents_by_unit(archive: Archive) -> dict[str | None, list[Sidecar]]:
+    """One pass over the archive: the sidecars of each unit, oldest first (the zone tasks get their share
+    from this instead of each scanning the whole archive)."""
+    out: dict[str | None, list[Sidecar]] = {}
+    for s in archive:
+        out.setdefault(s.unit_code, []).append(s)
+    for docs in out.values():
+        docs.sort(key=lambda s: (s.retrieved_at, s.sha256))
+    return out
+
+
 def archived_documents(archive: Archive, units: Iterable[str] | None) -> list[Sidecar]:
     """Sidecars of the archived documents about the given units (all when None), oldest first."""
     wanted = None if units is None else set(units)
