@@ -123,3 +123,11 @@ def test_single_member_zone_copies_its_unit(obs, cat):
 def test_unknown_policy_is_refused(obs, cat):
     with pytest.raises(ValueError, match="vintage policy"):
         build_panel(obs, cat, "newest")
+
+
+def test_zone_sum_with_an_undated_member(obs, cat):
+    # 东宁's 2020 bulletin without a publication date: the zone row takes the dated member's vintage
+    undated = obs.copy()
+    undated.loc[undated.unit_code == "231086", "vintage"] = None
+    c = cell(build_panel(undated, cat), "zone:suifenhe_dongning", "2020", "gdp")
+    assert c["value"] == 300 and c["vintage"] == "2021-04-12"

@@ -163,8 +163,10 @@ def build_panel(observations: pd.DataFrame, cat: Catalog, policy: str = "latest"
 
 def zone_panel(unit_rows: pd.DataFrame, cat: Catalog, policy: str) -> pd.DataFrame:
     """Zone rows from the unit rows of each zone's host units."""
+    # back from a DataFrame, missing strings are NaN: make them None again before comparing
+    records = [{k: _none(v) for k, v in r.items()} for r in unit_rows.to_dict("records")]
     by_cell = {(r["unit_code"], r["period"], r["indicator"], r["unit"]): r
-               for r in unit_rows.to_dict("records") if r["series_kind"] == "unit"}
+               for r in records if r["series_kind"] == "unit"}
     out = []
     for z in cat.zones.values():
         members = z.host_units
