@@ -43,7 +43,8 @@ def unit_names(n: int) -> list[str]:
 
 
 def write_catalog(out: Path, n_units: int) -> Path:
-    """A catalog folder: the bundled vocabulary files, with synthetic units and zones."""
+    """A catalog folder: the bundled vocabulary files, with synthetic units and zones of ten host units
+    (every unit belongs to a zone, so every document is collected by a zone task)."""
     cat = out / "catalog"
     if cat.exists():
         shutil.rmtree(cat)
@@ -67,7 +68,7 @@ def write_catalog(out: Path, n_units: int) -> Path:
         for z in range(0, n_units, 10):
             members = codes[z:z + 10]
             w.writerow([f"z{z // 10:04d}", f"测试区{z // 10}", f"Synthetic zone {z // 10}", FIRST_YEAR + (z // 10) % 5,
-                        "测试省", "Nowhere", ";".join(members[:2]), "", "", "SYNTHETIC"])
+                        "测试省", "Nowhere", ";".join(members), "", "", "SYNTHETIC"])
     return cat
 
 

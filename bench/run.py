@@ -84,11 +84,12 @@ def timed(cmd: list[str], env: dict) -> dict:
 
 
 def max_gap(event_log: Path) -> float:
-    """Longest pause between consecutive zone-level events (where a stalled Prefect database would show)."""
+    """Longest pause between consecutive document- and zone-level events, across workers (where a stalled
+    Prefect database would show)."""
     if not event_log.exists():
         return float("nan")
     events = [json.loads(line) for line in event_log.read_text().splitlines()]
-    times = [e["t"] for e in events if e["event"] in ("zone_start", "zone_done", "fetch")]
+    times = sorted(e["t"] for e in events if e["event"] in ("zone_start", "zone_done", "fetch", "document"))
     return max((b - a for a, b in itertools.pairwise(times)), default=0.0)
 
 
