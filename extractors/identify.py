@@ -46,10 +46,18 @@ class Identity:
 
 
 @functools.cache
-def _name_index(cat: Catalog) -> list[tuple[str, str, str]]:
-    """(name, unit_code, kind) sorted longest first, so 塔城地区 wins over 塔城."""
-    names = [(n.name, n.unit_code, n.kind) for n in cat.unit_names]
-    return sorted(names, key=lambda x: -len(x[0]))
+def _name_index(cat: Catalog) -> dict[str, list[tuple[int, str, str, str]]]:
+    """First character -> (rank, name, unit_code, kind), ranked longest name first (塔城地区 before 塔城).
+
+    Indexed by first character so a text is checked against the names that can start in it, not against
+    every name of a catalog of thousands of units.
+    """
+    names = sorted(((n.name, n.unit_code, n.kind) for n in cat.unit_names), key=lambda x: -len(x[0]))
+    index: dict[str, list[tuple[int, str, str, str]]] = {}
+    for rank, (name, code, kind) in enumerate(names):
+        if name:
+            index.setdefault(name[0], []).append((rank, name, code, kind))
+    return index
 
 
 def find_units(text: str, cat: Catalog) -> list[tuple[int, str, str]]:
@@ -63,24 +71,27 @@ def find_units(text: str, cat: Catalog) -> list[tuple[int, str, str]]:
     >>> [c for _, c, _ in find_units("广东兴宁市2020年统计公报", load_catalog())]
     []
     """
+    index = _name_index(cat)
+    candidates = sorted(e for ch in set(text) for e in index.get(ch, ()) if e[1] in text)
     taken = [False] * len(text)
     found = []
-    for name, code, kind in _name_index(cat):
-        for m in re.finditer(re.escape(name), text):
-            s, e = m.span()
-            if any(taken[s:e]):
-                continue
-            if kind == "short":
-                before = text[:s]
-                ok = not before or not re.match(r"[\u3400-\u9fff]", before[-1]) or before.endswith(_PROVINCES)
-                after = text[e:e + 1]
-                # 东兴区, 东宁路 …: a short name followed by another place suffix is another place
-                if not ok or re.match(r"[区县镇乡村路街]", after):
-                    continue
-            for i in range(s, e):
-                taken[i] = True
-            found.append((s, code, name))
+    for _, name, code, kind in candidates:
+        s = text.find(name)
+        while s >= 0:
+            e = s + len(name)
+            if not any(taken[s:e]) and (kind != "short" or _short_name_ok(text, s, e)):
+                for i in range(s, e):
+                    taken[i] = True
+                found.append((s, code, name))
+            s = text.find(name, e)
     return sorted(found)
+
+
+def _short_name_ok(text: str, s: int, e: int) -> bool:
+    before = text[:s]
+    ok = not before or not re.match(r"[\u3400-\u9fff]", before[-1]) or before.endswith(_PROVINCES)
+    # 东兴区, 东宁路 …: a short name followed by another place suffix is another place
+    return ok and not re.match(r"[区县镇乡村路街]", text[e:e + 1])
 
 
 def _pick_unit(matches: list[tuple[int, str, str]], cat: Catalog) -> tuple[str | None, list[str]]:
