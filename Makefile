@@ -1,5 +1,7 @@
 # Everything bootstraps from python3 + pip + make: uv is installed with pip when missing, then uv
-# builds .venv from uv.lock (exact versions, offline-friendly once cached).
+# builds .venv from uv.lock (exact versions, offline-friendly once cached). --compile-bytecode: the
+# interpreter may run with PYTHONDONTWRITEBYTECODE, and then every run would compile great-expectations,
+# pandas and prefect from source again (~10 s a run; measured in bench/results.md).
 SHELL := /bin/bash
 PYTHON ?= python3
 UV := $(PYTHON) -m uv
@@ -15,7 +17,7 @@ export PREFECT_SERVER_ANALYTICS_ENABLED := false
 $(VENV)/.installed: pyproject.toml uv.lock
 	@$(UV) --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet uv \
 		|| $(PYTHON) -m pip install --quiet --user --break-system-packages uv
-	$(UV) sync --frozen --all-groups --quiet
+	$(UV) sync --frozen --all-groups --quiet --compile-bytecode
 	@touch $@
 
 install: $(VENV)/.installed

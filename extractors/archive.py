@@ -66,7 +66,11 @@ class Archive:
 
     def path_of(self, sha: str) -> Path | None:
         side = self.sidecar(sha)
-        return self._folder(sha) / f"{sha}.{side.ext}" if side else None
+        return self.document_path(side) if side else None
+
+    def document_path(self, side: Sidecar) -> Path:
+        """Where a sidecar's bytes are (without reading the sidecar again)."""
+        return self._folder(side.sha256) / f"{side.sha256}.{side.ext}"
 
     def sidecar(self, sha: str) -> Sidecar | None:
         p = self._folder(sha) / f"{sha}.json"
@@ -102,6 +106,23 @@ class Archive:
         _atomic_write(folder / f"{sha}.{side.ext}", data)  # the document first, then its sidecar
         _atomic_write(folder / f"{sha}.json", _dump(side))
         return side, True
+
+    def fingerprint(self) -> tuple[str, int]:
+        """(sha256 over every file's name, size and modification time, number of documents), from one
+        directory listing: names are content hashes and documents are never rewritten, so this changes
+        exactly when a document is added or removed or a sidecar is rewritten (a new origin). No file is
+        opened."""
+        h = hashlib.sha256()
+        n = 0
+        if self.root.exists():
+            for folder in sorted(e.path for e in os.scandir(self.root) if e.is_dir() and len(e.name) == 2):
+                for e in sorted(os.scandir(folder), key=lambda e: e.name):
+                    if e.name.startswith("."):
+                        continue  # a write in progress (tmp file), not a document
+                    st = e.stat()
+                    h.update(f"{e.name}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
+                    n += e.name.endswith(".json")
+        return h.hexdigest(), n
 
     def __iter__(self) -> Iterator[Sidecar]:
         if not self.root.exists():

@@ -145,6 +145,8 @@ RunnerOpt = Annotated[str, typer.Option("--runner", help="sequential (default) |
 WorkersOpt = Annotated[int, typer.Option("--workers", help="Local Dask worker processes (with --runner dask).")]
 DaskAddressOpt = Annotated[str | None, typer.Option("--dask-address",
                                                     help="An existing Dask scheduler, e.g. tcp://10.0.0.5:8786.")]
+ForceOpt = Annotated[bool, typer.Option("--force", help="Rebuild even when the archive, curated files and code are "
+                                                       "those the latest release was built from.")]
 EngineOpt = Annotated[str, typer.Option("--engine", help="prefect (default) | plain: the same steps without Prefect "
                                                          "(no server start; for debugging and benchmarks).")]
 
@@ -165,6 +167,7 @@ def refresh(
     runner: RunnerOpt = "sequential",
     workers: WorkersOpt = 2,
     dask_address: DaskAddressOpt = None,
+    force: ForceOpt = False,
 ) -> None:
     """Fetch, extract, validate and publish a release (the annual refresh).
 
@@ -173,7 +176,7 @@ def refresh(
     latest), 2 for bad input."""
     zone_list = [z.strip() for z in zones.split(",") if z.strip()] if zones else None
     _refresh(zone_list, parse_years(years), warehouse, archive, curated or [], not no_bundled_curated,
-             vintage_policy, verbose, sources or [], offline, engine, (runner, workers, dask_address),
+             vintage_policy, verbose, sources or [], offline, engine, (runner, workers, dask_address, force),
              single_zone=False)
 
 
@@ -193,10 +196,11 @@ def zone(
     runner: RunnerOpt = "sequential",
     workers: WorkersOpt = 2,
     dask_address: DaskAddressOpt = None,
+    force: ForceOpt = False,
 ) -> None:
     """Rerun one zone: its rows are rebuilt, every other zone's rows are carried from the previous release."""
     _refresh([zone_id], parse_years(years), warehouse, archive, curated or [], not no_bundled_curated,
-             vintage_policy, verbose, sources or [], offline, engine, (runner, workers, dask_address),
+             vintage_policy, verbose, sources or [], offline, engine, (runner, workers, dask_address, force),
              single_zone=True)
 
 
@@ -211,7 +215,7 @@ def _refresh(zones, years, warehouse, archive, curated, bundled, policy, verbose
     from warehouse.build import RunSettings, validate_selection
 
     cat = load_catalog()
-    runner, workers, dask_address = scale
+    runner, workers, dask_address, force = scale
     if runner not in ("sequential", "dask") or (runner == "dask" and engine != "prefect"):
         err_console.print(f"[red]error:[/red] --runner must be sequential or dask (dask needs --engine prefect), "
                           f"not {runner!r}")
@@ -225,7 +229,7 @@ def _refresh(zones, years, warehouse, archive, curated, bundled, policy, verbose
     settings = RunSettings(warehouse=warehouse, archive=archive, curated=tuple(curated), bundled_curated=bundled,
                            vintage_policy=policy, zones=tuple(zones) if zones else None, years=years,
                            sources=tuple(sources), offline=offline, runner=runner, workers=workers,
-                           dask_address=dask_address)
+                           dask_address=dask_address, force=force)
     try:
         validate_selection(settings, cat)
         from warehouse.build import load_curated_all
@@ -238,6 +242,16 @@ def _refresh(zones, years, warehouse, archive, curated, bundled, policy, verbose
     except (ValueError, CatalogError) as exc:
         err_console.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(2) from None
+
+    if offline:
+        from warehouse.build import unchanged_since
+
+        rid = unchanged_since(settings, cat)  # a listing and a few hashes: answer before starting Prefect
+        if rid is not None:
+            from flows import pipeline
+
+            _print_summary(pipeline.unchanged_result(settings, rid))
+            return
 
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/"
                   "{task.total}"), TimeElapsedColumn(), console=err_console, transient=True) as bar:
@@ -526,6 +540,12 @@ def _print_summary(result) -> None:
 
     out = result.outcome
     v = result.validation
+    if result.inputs_unchanged:
+        console.print(f"no change since {out.release_id}: the archive, curated files, selection and code are those it "
+                      f"was built from; nothing re-extracted, rebuilt or validated again (--force rebuilds)")
+        _print_fetches(result)
+        console.print(f"latest: {out.path.parent.parent / 'latest'}")
+        return
     statuses = zone_validation_status(v, load_catalog()) if v is not None else {}
     t = Table(title="refresh summary", show_edge=False, header_style="bold")
     for col in ("zone", "documents ok", "partial", "failed", "observations", "validation"):

@@ -40,6 +40,8 @@ from warehouse.build import (  # noqa: E402
     collect_zone,
     input_fingerprint,
     load_curated_all,
+    source_fingerprint,
+    unchanged_since,
     validate_selection,
     zone_documents,
 )
@@ -80,7 +82,8 @@ _EVENT_LOG = os.environ.get("BORDERZONES_EVENT_LOG")  # benchmarks: a JSON line 
 def _notify(event: str, **detail) -> None:
     if _EVENT_LOG:
         with open(_EVENT_LOG, "a", encoding="utf-8") as fh:
-            fh.write(json.dumps({"t": time.monotonic(), "event": event, "zone": detail.get("zone")}) + "\n")
+            fh.write(json.dumps({"t": time.monotonic(), "event": event, "zone": detail.get("zone"),
+                                 "pid": os.getpid(), "extract_s": detail.get("extract_s")}) + "\n")
     if progress is not None:
         progress(event, detail)
 
@@ -111,6 +114,7 @@ class RefreshResult:
     documents: list[dict] = field(default_factory=list)
     validation: pd.DataFrame | None = None
     fetches: list = field(default_factory=list)  # warehouse.fetching.FetchRecord, one per URL tried
+    inputs_unchanged: bool = False  # the latest release was built from these very inputs: nothing was redone
 
 
 def _artifact_key(*parts: str) -> str:
@@ -134,6 +138,11 @@ def collect_zone_task(zone_label: str, zone_id: str | None, settings: RunSetting
         if d["status"] not in ("ok", "partial"):
             logger.warning("%s: document %s (%s) is %s: %s", zone_label, d["sha256"][:12], d["title"], d["status"],
                            (d["problems"] or "").splitlines()[0] if d["problems"] else "")
+    if col.documents and _in_run():  # in the task, so Dask workers make them in parallel
+        create_table_artifact(
+            [{k: d[k] for k in ("sha256", "title", "unit_code", "data_year", "status", "observations", "cached")}
+             for d in col.documents],
+            key=_artifact_key("documents", zone_label), description=f"Documents of {zone_label} and their status")
     _notify("zone_done", zone=zone_label, documents=len(col.documents), observations=len(col.observations))
     safe = re.sub(r"[^a-z0-9_]", "_", zone_label.lower())
     pd.DataFrame(col.observations, columns=OBSERVATIONS.names).astype(object).to_parquet(
@@ -195,22 +204,15 @@ def publish(settings: RunSettings, staging: str) -> dict:
     logger = _logger()
     cat = _catalog()
     staged = Path(staging)
-    def staged_rows(pattern: str, columns: list[str]) -> list[dict]:
-        parts = [pd.read_parquet(p) for p in sorted(staged.glob(pattern))]
-        frame = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=columns)
-        return frame.to_dict("records")
-
-    collections = [ZoneCollection(None, staged_rows("obs-*.parquet", OBSERVATIONS.names),
-                                  staged_rows("src-*.parquet", SOURCES.names))]
-    for c in collections:
-        c.observations = [{k: (None if _isna(v) else v) for k, v in r.items()} for r in c.observations]
-        c.sources = [{k: (None if _isna(v) else v) for k, v in r.items()} for r in c.sources]
+    fresh_obs = _read_staged(staged, "obs-*.parquet", OBSERVATIONS.names)
+    fresh_src = _read_staged(staged, "src-*.parquet", SOURCES.names)
     manifest_extra = json.loads((staged / "manifest_extra.json").read_text(encoding="utf-8"))
-    fingerprint = input_fingerprint(collections[0].observations, collections[0].sources, settings, cat)
+    fingerprint = input_fingerprint(fresh_obs, fresh_src, settings, cat)
     manifest_extra["input_fingerprint"] = fingerprint
     with publish_lock(settings.warehouse, on_wait=lambda: _notify("lock_wait")):
         parent = latest_id(settings.warehouse)
-        if parent is not None and read_manifest(settings.warehouse, parent).get("input_fingerprint") == fingerprint:
+        if (parent is not None and not settings.force
+                and read_manifest(settings.warehouse, parent).get("input_fingerprint") == fingerprint):
             # the same inputs and code built the latest release: skip building, validating and writing
             logger.info("no change since %s (same inputs and code): nothing rebuilt", parent)
             m = read_manifest(settings.warehouse, parent)
@@ -218,10 +220,11 @@ def publish(settings: RunSettings, staging: str) -> dict:
                     "parent": m.get("parent"), "row_counts": m.get("row_counts", {}),
                     "validation": read_table(settings.warehouse, parent, "validation")}
         previous = None
-        if parent is not None:
+        if parent is not None and (settings.zones is not None or settings.years is not None):  # else unused
             previous = (read_table(settings.warehouse, parent, "observations"),
                         read_table(settings.warehouse, parent, "sources"))
-        obs, sources = assemble(collections, previous, settings, cat)
+        obs, sources = assemble(fresh_obs, fresh_src, previous, settings, cat)
+        del fresh_obs, fresh_src  # one copy of the rows at a time
         _notify("build", observations=len(obs))
         tables = build_tables(obs, sources, cat, settings.vintage_policy)
         validation = _call(validate_task, tables["observations"], tables["panel"], tables["indicators"])
@@ -249,6 +252,7 @@ def publish(settings: RunSettings, staging: str) -> dict:
                 build_catalog(settings.warehouse)
             except Exception as exc:  # the release is published; a BI catalog can be rebuilt later
                 logger.warning("catalog.duckdb was not rebuilt (%s); run `borderzones releases catalog`", exc)
+    _notify("published")
     if outcome.created:
         logger.info("release %s written (%s)", outcome.release_id, outcome.path)
     else:
@@ -260,11 +264,11 @@ def publish(settings: RunSettings, staging: str) -> dict:
             "parent": outcome.parent, "row_counts": outcome.row_counts, "validation": validation}
 
 
-def _isna(v) -> bool:
-    try:
-        return bool(pd.isna(v))
-    except (TypeError, ValueError):
-        return False
+def _read_staged(staged: Path, pattern: str, columns: list[str]) -> pd.DataFrame:
+    """The zone tasks' staged rows as one frame (a worker hands back a summary, the rows travel as files)."""
+    parts = [pd.read_parquet(p) for p in sorted(staged.glob(pattern))]
+    parts = [p for p in parts if len(p)]
+    return pd.concat(parts, ignore_index=True)[columns] if parts else pd.DataFrame(columns=columns)
 
 
 def _release_markdown(outcome: PublishOutcome, validation: pd.DataFrame) -> str:
@@ -301,6 +305,11 @@ def _run(settings: RunSettings, zone_ids: list[str | None]) -> RefreshResult:
             for z in zone_ids:
                 if z is not None:
                     fetches += _call(fetch_zone_task, z, z, settings, registry, fetcher, archived)
+        sources_fp = source_fingerprint(settings, cat)
+        unchanged = _unchanged_release(settings, sources_fp)
+        if unchanged is not None:
+            unchanged.fetches = fetches
+            return unchanged
         index = documents_by_unit(Archive(settings.archive))  # one pass over the archive, not one per zone
         shares = {z: zone_documents(index, z, cat) for z in zone_ids}
         if settings.runner == "dask" and _in_run():
@@ -310,14 +319,8 @@ def _run(settings: RunSettings, zone_ids: list[str | None]) -> RefreshResult:
         else:
             collections = [_call(collect_zone_task, z or "unassigned", z, settings, curated, str(staging), shares[z])
                            for z in zone_ids]
-        for col in collections:
-            if col.documents and _in_run():
-                create_table_artifact(
-                    [{k: d[k] for k in ("sha256", "title", "unit_code", "data_year", "status", "observations",
-                                        "cached")} for d in col.documents],
-                    key=_artifact_key("documents", col.zone_id or "unassigned"),
-                    description=f"Documents of {col.zone_id or 'unassigned'} and their status")
         extra = {"code_version": code_version(), "vintage_policy": settings.vintage_policy,
+                 "source_fingerprint": sources_fp,
                  "refreshed": {"zones": list(settings.zones) if settings.zones else "all",
                                "years": list(settings.years) if settings.years else "all"},
                  "curated_files": [{"name": Path(p).name, "sha256": _sha256_file(p)} for p in settings.curated_files]}
@@ -336,6 +339,25 @@ def _run(settings: RunSettings, zone_ids: list[str | None]) -> RefreshResult:
                                "observations": c.n_observations}
         result.documents += c.documents
     return result
+
+
+def _unchanged_release(settings: RunSettings, sources_fp: str) -> RefreshResult | None:
+    """The latest release as this run's result when it was built from the same inputs; None otherwise."""
+    parent = unchanged_since(settings, _catalog(), sources_fp)
+    if parent is None:
+        return None
+    _logger().info("no change since %s: the archive, curated files, selection and code are those it was built "
+                   "from; nothing re-extracted or rebuilt", parent)
+    _notify("unchanged")
+    return unchanged_result(settings, parent)
+
+
+def unchanged_result(settings: RunSettings, release_id: str) -> RefreshResult:
+    m = read_manifest(settings.warehouse, release_id)
+    outcome = PublishOutcome(release_id, releases_dir(settings.warehouse) / release_id, False, m.get("parent"),
+                             m.get("row_counts", {}))
+    return RefreshResult(outcome, settings, validation=read_table(settings.warehouse, release_id, "validation"),
+                         inputs_unchanged=True)
 
 
 def _ensure(p: Path) -> Path:

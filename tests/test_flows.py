@@ -60,9 +60,13 @@ def test_refresh_rerun_zone_and_blocked_release(prefect_harness, tmp_path):
     nc = read_table(wh, first, "not_computable")
     assert len(nc[(nc.zone_id == "ruili") & (nc.indicator == "va_secondary_share_pct") & (nc.year == 2020)]) == 2
 
-    # 2. the same inputs again: no new release, the same bytes
+    # 2. the same inputs again: no new release, the same bytes; nothing is even re-read (the archive listing,
+    # curated files and code are those the release was built from) unless --force, which rebuilds to the same
     r = _cli("refresh", *offline)
-    assert r.exit_code == 0 and f"no change since {first}" in r.output
+    assert r.exit_code == 0 and f"no change since {first}" in r.output and "nothing re-extracted" in r.output
+    r = _cli("refresh", *offline, "--force")
+    assert r.exit_code == 0 and f"no change since {first}: no new release" in r.output
+    assert "manzhouli" in r.output  # the full path ran: the per-zone table is printed
     assert list_releases(wh) == [first]
     assert {p.name: p.read_bytes() for p in (wh / "releases" / first).glob("*.parquet")} == bytes1
 
@@ -122,6 +126,26 @@ def test_refresh_rerun_zone_and_blocked_release(prefect_harness, tmp_path):
     # 6. bad input is a clear error before anything runs
     r = _cli("zone", "atlantis", *offline)
     assert r.exit_code == 2 and "unknown zone 'atlantis'" in r.output
+
+
+def test_the_flow_itself_skips_a_rerun_whose_inputs_are_unchanged(tmp_path):
+    """Scheduled runs go through the flow, not the CLI's early check: the flow skips on its own (plain engine)."""
+    from flows import pipeline
+    from warehouse.build import RunSettings
+
+    cur = tmp_path / "figures.csv"
+    shutil.copy(FIX / "curated" / "synthetic_zones.csv", cur)
+    s = RunSettings(warehouse=tmp_path / "wh", archive=tmp_path / "ar", curated=(cur,), bundled_curated=False,
+                    offline=True)
+    first = pipeline.run(s, single_zone=False, engine="plain")
+    assert first.outcome.created and not first.inputs_unchanged and first.zones["ruili"]["observations"] > 0
+    again = pipeline.run(s, single_zone=False, engine="plain")
+    assert again.inputs_unchanged and again.outcome.release_id == first.outcome.release_id and not again.zones
+    forced = pipeline.run(s.model_copy(update={"force": True}), single_zone=False, engine="plain")
+    assert not forced.inputs_unchanged and not forced.outcome.created and forced.zones["ruili"]["observations"] > 0
+    _edit(cur, "533102,瑞丽市,2020,gdp,201,", "533102,瑞丽市,2020,gdp,205,")
+    changed = pipeline.run(s, single_zone=False, engine="plain")
+    assert changed.outcome.created and changed.outcome.parent == first.outcome.release_id
 
 
 def test_prefect_yaml_and_serve_deployments():

@@ -23,7 +23,7 @@ from warehouse.release import (
     read_table,
     write_release,
 )
-from warehouse.schemas import TABLES, VALIDATION
+from warehouse.schemas import OBSERVATIONS, SOURCES, TABLES, VALIDATION
 
 SYNTHETIC = Path(__file__).parent / "fixtures" / "curated" / "synthetic_zones.csv"
 
@@ -38,7 +38,8 @@ def _tables(cat, tmp_path, curated=SYNTHETIC) -> dict[str, pd.DataFrame]:
     s = RunSettings(warehouse=tmp_path / "wh", archive=tmp_path / "ar", curated=(curated,), bundled_curated=False)
     cur = load_curated_all(s, cat)
     cols = [collect_zone(z, s, cat, cur) for z in cat.zones]
-    obs, src = assemble(cols, None, s, cat)
+    obs, src = assemble(pd.DataFrame([r for c in cols for r in c.observations], columns=OBSERVATIONS.names),
+                        pd.DataFrame([r for c in cols for r in c.sources], columns=SOURCES.names), None, s, cat)
     t = build_tables(obs, src, cat, "latest")
     t["validation"] = _validation_stub()
     return t
@@ -190,3 +191,49 @@ def test_releases_list_show_diff_prune(cat, tmp_path):
     assert r.exit_code == 0 and list_releases(wh) == [second.release_id]
     r = run(app, ["releases", "show", "nope", "--warehouse", str(wh)])
     assert r.exit_code == 2
+
+
+def test_source_fingerprint_follows_the_archive_listing_curated_files_and_selection(cat, tmp_path):
+    """What decides that a rerun can skip everything: it must change with every input a release is built from."""
+    from extractors.archive import Archive
+    from warehouse.build import source_fingerprint
+
+    cur = tmp_path / "figures.csv"
+    cur.write_bytes(SYNTHETIC.read_bytes())
+    s = RunSettings(warehouse=tmp_path / "wh", archive=tmp_path / "ar", curated=(cur,), bundled_curated=False)
+    store = Archive(s.archive)
+    assert store.fingerprint()[1] == 0
+    store.put(b"<html><body>SYNTHETIC one</body></html>", origin="a.html", origin_kind="file")
+    fp1 = source_fingerprint(s, cat)
+    assert source_fingerprint(s, cat) == fp1  # listing twice: the same
+    (store.root / "ab").mkdir(exist_ok=True)
+    (store.root / "ab" / ".x.html.123.tmp").write_bytes(b"half")  # a write in progress is not a document
+    assert source_fingerprint(s, cat) == fp1
+    _, added = store.put(b"<html><body>SYNTHETIC two</body></html>", origin="b.html", origin_kind="file")
+    assert added and store.fingerprint()[1] == 2
+    fp2 = source_fingerprint(s, cat)
+    assert fp2 != fp1
+    store.put(b"<html><body>SYNTHETIC two</body></html>", origin="c.html", origin_kind="file")  # a new origin
+    fp3 = source_fingerprint(s, cat)
+    assert fp3 != fp2
+    text = cur.read_text(encoding="utf-8")
+    cur.write_text(text.replace("533102,瑞丽市,2020,gdp,201,", "533102,瑞丽市,2020,gdp,205,"), encoding="utf-8")
+    fp4 = source_fingerprint(s, cat)
+    assert fp4 != fp3
+    assert source_fingerprint(s.model_copy(update={"zones": ("ruili",)}), cat) != fp4
+    assert source_fingerprint(s.model_copy(update={"vintage_policy": "first_release"}), cat) != fp4
+
+
+def test_input_fingerprint_sees_a_changed_value_not_row_order_or_missing_spelling(cat, tmp_path):
+    from warehouse.build import input_fingerprint
+
+    s = RunSettings(warehouse=tmp_path / "wh", archive=tmp_path / "ar", curated=(SYNTHETIC,), bundled_curated=False)
+    obs, src = load_curated_all(s, cat)
+    o = pd.DataFrame(obs, columns=OBSERVATIONS.names)
+    sr = pd.DataFrame(src, columns=SOURCES.names)
+    fp = input_fingerprint(o, sr, s, cat)
+    assert input_fingerprint(o.iloc[::-1], sr.iloc[::-1], s, cat) == fp
+    assert input_fingerprint(o.fillna(float("nan")), sr, s, cat) == fp  # NaN and None are both "missing"
+    changed = o.copy()
+    changed.loc[changed.index[3], "value"] = changed["value"].iloc[3] + 1e-9
+    assert input_fingerprint(changed, sr, s, cat) != fp

@@ -19,6 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
+import numpy as np
 import pandas as pd
 
 from catalog import Catalog
@@ -194,28 +195,37 @@ def indicator_rules(ind: pd.DataFrame) -> list[CheckResult]:
     return out
 
 
+def _txt(s: pd.Series) -> pd.Series:
+    """Text with missing values as "" (vectorised: these describe every row of big tables)."""
+    return s.astype(object).where(s.notna(), "").astype(str)
+
+
+def _num(s: pd.Series) -> pd.Series:
+    """Numbers as %.10g with missing values as ""."""
+    return pd.Series([format(x, ".10g") if x == x else "" for x in s.astype(float).tolist()], index=s.index,
+                     dtype=object)
+
+
 def _describe_ind(df: pd.DataFrame) -> pd.Series:
-    def one(r) -> str:
-        v = "" if pd.isna(r["value"]) else f"{r['value']:.10g}"
-        return f"{r['zone_id']} {r['basis']} {r['year']} {r['indicator']} = {v} {r['unit']} [{r['inputs']}]"
-    return df.apply(one, axis=1) if len(df) else pd.Series([], dtype=object)
+    """'zone basis year indicator = value unit [inputs]' for each row."""
+    return (_txt(df["zone_id"]) + " " + _txt(df["basis"]) + " " + _txt(df["year"]) + " " + _txt(df["indicator"])
+            + " = " + _num(df["value"]) + " " + _txt(df["unit"]) + " [" + _txt(df["inputs"]) + "]")
 
 
 def _describe_obs(df: pd.DataFrame) -> pd.Series:
-    def one(r) -> str:
-        v = "" if pd.isna(r["value"]) else f"{r['value']:.10g}"
-        g = "" if pd.isna(r["growth_pct"]) else f", growth {r['growth_pct']:.10g} %"
-        return (f"{r['unit_code']} {r['unit_name'] or ''} {r['period']} {r['indicator']} = {v} {r['unit']}{g} "
-                f"[{r['locator']}; source {str(r['source_id'])[:12]}]")
-    return df.apply(one, axis=1) if len(df) else pd.Series([], dtype=object)
+    """'unit name period indicator = value unit, growth g % [locator; source sha]' for each row."""
+    g = _num(df["growth_pct"])
+    growth = g.where(g == "", ", growth " + g + " %")
+    return (_txt(df["unit_code"]) + " " + _txt(df["unit_name"]) + " " + _txt(df["period"]) + " "
+            + _txt(df["indicator"]) + " = " + _num(df["value"]) + " " + _txt(df["unit"]) + growth
+            + " [" + _txt(df["locator"]) + "; source " + _txt(df["source_id"]).str[:12] + "]")
 
 
 def _describe_panel(df: pd.DataFrame) -> pd.Series:
-    def one(r) -> str:
-        v = "" if pd.isna(r["value"]) else f"{r['value']:.10g}"
-        name = r["name_zh"] or ""
-        return f"{r['series_id']} {name} {r['period']} {r['indicator']} = {v} {r['unit']} [{r['obs_ids']}]"
-    return df.apply(one, axis=1) if len(df) else pd.Series([], dtype=object)
+    """'series name period indicator = value unit [obs ids]' for each row."""
+    return (_txt(df["series_id"]) + " " + _txt(df["name_zh"]) + " " + _txt(df["period"]) + " "
+            + _txt(df["indicator"]) + " = " + _num(df["value"]) + " " + _txt(df["unit"]) + " ["
+            + _txt(df["obs_ids"]) + "]")
 
 
 _GX_CONTEXT = None
@@ -313,12 +323,14 @@ def _sum_rule(obs: pd.DataFrame, table: str, check: str, total: str, parts: tupl
     if all(c in wide.columns for c in (total, *parts)):
         full = wide.dropna(subset=[total, *parts])
         n = len(full)
-        for (sid, unit_code, period, unit), r in full.iterrows():
-            s = sum(r[p] for p in parts)
-            tol = max(tol_abs, tol_rel * abs(r[total]))
-            if not math.isfinite(s) or abs(s - r[total]) > tol:
-                failures.append(f"{unit_code} {period} ({unit}): {' + '.join(parts)} = {s:.10g} but {total} = "
-                                f"{r[total]:.10g} (difference {s - r[total]:+.4g}; source {sid[:12]})")
+        sums = full[parts[0]]
+        for p in parts[1:]:
+            sums = sums + full[p]  # left to right, as written in the message
+        tol = (full[total].abs() * tol_rel).clip(lower=tol_abs)
+        bad = ~np.isfinite(sums) | ((sums - full[total]).abs() > tol)
+        for (sid, unit_code, period, unit), s, t in zip(full.index[bad], sums[bad], full[total][bad], strict=True):
+            failures.append(f"{unit_code} {period} ({unit}): {' + '.join(parts)} = {s:.10g} but {total} = "
+                            f"{t:.10g} (difference {s - t:+.4g}; source {sid[:12]})")
     return _rule(table, check, "warning", description, n, failures)
 
 

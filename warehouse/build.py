@@ -57,6 +57,7 @@ class RunSettings(BaseModel):
     runner: str = Field("sequential", pattern="^(sequential|dask)$")  # dask: zone tasks on a Dask cluster
     workers: int = Field(2, ge=1, le=512)  # local Dask worker processes (ignored with dask_address)
     dask_address: str | None = None  # an existing Dask scheduler, e.g. tcp://10.0.0.5:8786
+    force: bool = False  # rebuild even when the inputs and code are those the latest release was built from
 
     @property
     def selection(self) -> Selection:
@@ -133,7 +134,7 @@ def collect_zone(zone_id: str | None, settings: RunSettings, cat: Catalog, curat
         out.sources.append(source)
         record = {"zone_id": zone_id, "sha256": side.sha256, "title": source["title"], "unit_code": source["unit_code"],
                   "data_year": source["data_year"], "status": ext.status, "observations": len(rows),
-                  "cached": ext.cached, "problems": source["problems"]}
+                  "cached": ext.cached, "problems": source["problems"], "extract_s": ext.extract_s}
         out.documents.append(record)
         if on_document is not None:
             on_document(record)
@@ -156,30 +157,29 @@ def zone_documents(index: dict[str | None, list[Sidecar]], zone_id: str | None, 
     return sorted(docs, key=lambda s: (s.retrieved_at, s.sha256))
 
 
-def assemble(collections: list[ZoneCollection], previous: tuple[pd.DataFrame, pd.DataFrame] | None,
+def assemble(fresh_obs: pd.DataFrame, fresh_src: pd.DataFrame, previous: tuple[pd.DataFrame, pd.DataFrame] | None,
              settings: RunSettings, cat: Catalog) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Observations and sources of the new release: the fresh rows of the refreshed part, and the previous
-    release's rows outside it, unchanged."""
+    release's rows outside it, unchanged. A row collected twice (a unit in two zones) is kept once."""
     sel = settings.selection
     units = sel.units(cat)
-    fresh_obs = {r["obs_id"]: r for c in collections for r in c.observations}  # a unit in two zones: once
-    obs = pd.DataFrame(list(fresh_obs.values()), columns=OBSERVATIONS.names)
-    fresh_src = {s["source_id"]: s for c in collections for s in c.sources}
+    obs = fresh_obs[OBSERVATIONS.names].drop_duplicates("obs_id", keep="last")
+    src = fresh_src[SOURCES.names].drop_duplicates("source_id", keep="last")
     if previous is not None and (sel.zones is not None or sel.years is not None):
         p_obs, p_src = previous
         keep = [not sel.covers(u, y, units) for u, y in zip(p_obs["unit_code"], p_obs["year"], strict=True)]
         obs = pd.concat([p_obs[keep][OBSERVATIONS.names], obs], ignore_index=True) if any(keep) else obs
         referenced = set(obs["source_id"])
-        for s in p_src.to_dict("records"):
-            if s["source_id"] in fresh_src:
-                continue
-            if s["source_id"] in referenced or not sel.covers(s["unit_code"], s["data_year"], units):
-                fresh_src[s["source_id"]] = s
-    obs = obs.drop_duplicates("obs_id", keep="last")
-    sources = pd.DataFrame(list(fresh_src.values()), columns=SOURCES.names)
+        fresh_ids = set(src["source_id"])
+        carried = [s not in fresh_ids and (s in referenced or not sel.covers(u, y, units))
+                   for s, u, y in zip(p_src["source_id"], p_src["unit_code"], p_src["data_year"], strict=True)]
+        if any(carried):
+            src = pd.concat([src, p_src[carried][SOURCES.names]], ignore_index=True)
+    obs = obs.drop_duplicates("obs_id", keep="last").reset_index(drop=True)
+    sources = src.reset_index(drop=True)
     counts = obs["source_id"].value_counts()
     sources["n_observations"] = [int(counts.get(s, 0)) for s in sources["source_id"]]
-    return obs.reset_index(drop=True), sources
+    return obs, sources
 
 
 def zones_frame(cat: Catalog) -> pd.DataFrame:
@@ -230,18 +230,43 @@ def code_fingerprint_all(data_dir: Path) -> str:
     return h.hexdigest()
 
 
-def input_fingerprint(observations: list[dict], sources: list[dict], settings: RunSettings, cat: Catalog) -> str:
+def _settings_digest(settings: RunSettings, cat: Catalog) -> dict:
+    return {"zones": settings.zones, "years": settings.years, "policy": settings.vintage_policy,
+            "code": code_fingerprint_all(cat.data_dir)}
+
+
+def input_fingerprint(observations: pd.DataFrame, sources: pd.DataFrame, settings: RunSettings, cat: Catalog) -> str:
     """What a release is built from: the fresh rows, the selection, the policy and the code. Equal to the
     latest release's fingerprint means the same release would be built again: nothing to do."""
-    h = hashlib.sha256()
-    h.update(json.dumps({"zones": settings.zones, "years": settings.years, "policy": settings.vintage_policy,
-                         "code": code_fingerprint_all(cat.data_dir)}, sort_keys=True).encode())
-    for rows, key in ((observations, "obs_id"), (sources, "source_id")):
-        for r in sorted(rows, key=lambda r: str(r[key])):
-            h.update(json.dumps(r, sort_keys=True, default=str, ensure_ascii=False).encode())
-            h.update(b"\n")
-        h.update(b"--\n")
+    h = hashlib.sha256(json.dumps(_settings_digest(settings, cat), sort_keys=True).encode())
+    for frame, spec in ((observations, OBSERVATIONS), (sources, SOURCES)):
+        rows = frame[spec.names].sort_values(list(spec.key), kind="stable").astype(object)
+        rows = rows.where(rows.notna(), None)  # NaN and None alike: the staged files mix them
+        h.update(pd.util.hash_pandas_object(rows, index=False).to_numpy().tobytes())
+        h.update(f"--{len(rows)}\n".encode())
     return h.hexdigest()
+
+
+def source_fingerprint(settings: RunSettings, cat: Catalog) -> str:
+    """What a refresh reads, without reading it: the archive's listing (names are content hashes), the
+    curated files' hashes, the selection, the policy and the code. Equal to the latest release's means
+    nothing needs extracting, building or validating again (owid/etl style: rebuild on changed checksums)."""
+    archive_digest, _ = Archive(settings.archive).fingerprint()
+    curated = [hashlib.sha256(Path(p).read_bytes()).hexdigest() for p in settings.curated_files]
+    return hashlib.sha256(json.dumps({**_settings_digest(settings, cat), "archive": archive_digest,
+                                      "curated": curated}, sort_keys=True).encode()).hexdigest()
+
+
+def unchanged_since(settings: RunSettings, cat: Catalog, sources_fp: str | None = None) -> str | None:
+    """The latest release's id when it was built from this very archive listing, curated files, selection
+    and code (and `force` is off): rerunning would rebuild it byte for byte. None otherwise."""
+    from warehouse.release import latest_id, read_manifest
+
+    parent = latest_id(settings.warehouse)
+    if settings.force or parent is None:
+        return None
+    stored = read_manifest(settings.warehouse, parent).get("source_fingerprint")
+    return parent if stored == (sources_fp or source_fingerprint(settings, cat)) else None
 
 
 def code_version() -> dict:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from catalog import Catalog
-from warehouse.schemas import INDICATORS, NOT_COMPUTABLE
+from warehouse.schemas import INDICATORS, NOT_COMPUTABLE, records
 
 SECTORS = ("va_primary", "va_secondary", "va_tertiary")
 SECTOR_NAMES = {"va_primary": "primary", "va_secondary": "secondary", "va_tertiary": "tertiary"}
@@ -105,12 +105,14 @@ def _series_for(cat: Catalog, zone_id: str, basis: str) -> tuple[str | None, str
 def load_series(panel: pd.DataFrame, cat: Catalog, basis: str) -> dict[str, Series]:
     usable = panel[(panel["period_type"] == "year") & (panel["status"] == "ok")
                    & (panel["value"].notna() | panel["growth_pct"].notna()) & panel["indicator"].isin(LEVEL_INDICATORS)]
+    wanted = {zone_id: _series_for(cat, zone_id, basis) for zone_id in cat.zones}
+    usable = usable[usable["series_id"].isin({sid for sid, _ in wanted.values() if sid})]
     by_series: dict[str, list[dict]] = {}
-    for r in usable.to_dict("records"):
+    for r in records(usable):
         by_series.setdefault(r["series_id"], []).append(r)
     out = {}
     for zone_id, z in cat.zones.items():
-        sid, why = _series_for(cat, zone_id, basis)
+        sid, why = wanted[zone_id]
         s = Series(zone_id, basis, sid, z.established, why_not=why)
         for r in by_series.get(sid, []) if sid else []:
             g = r["growth_pct"]

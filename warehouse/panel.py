@@ -20,11 +20,13 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from collections.abc import Iterator
 
+import numpy as np
 import pandas as pd
 
 from catalog import Catalog
-from warehouse.schemas import PANEL
+from warehouse.schemas import PANEL, records
 
 VINTAGE_POLICIES = ("latest", "first_release")
 
@@ -56,10 +58,6 @@ def same_value(a: float | None, b: float | None) -> bool:
     if a is None or b is None:
         return a is None and b is None
     return math.isclose(a, b, rel_tol=_REL_TOL, abs_tol=1e-12)
-
-
-def _none(v):
-    return None if v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NA or v is pd.NaT else v
 
 
 def _order(rows: list[dict], policy: str) -> list[dict]:
@@ -134,57 +132,88 @@ def select_cell(rows: list[dict], policy: str) -> dict:
     return out
 
 
+_CHUNK_ROWS = 50_000  # observations turned into dicts at a time: memory stays bounded on big corpora
+
+
 def build_panel(observations: pd.DataFrame, cat: Catalog, policy: str = "latest") -> pd.DataFrame:
     """Load: the observations table. Process: select per cell, then add the zone rows."""
     if policy not in VINTAGE_POLICIES:
         raise ValueError(f"unknown vintage policy {policy!r}; one of {', '.join(VINTAGE_POLICIES)}")
     host_zone = {u: z.zone_id for z in cat.zones.values() for u in z.host_units}
-    cells: dict[tuple, list[dict]] = defaultdict(list)
-    for r in observations.to_dict("records"):
-        r = {k: _none(v) for k, v in r.items()}
-        cells[(r["unit_code"], r["period"], r["indicator"], r["unit"])].append(r)
-
-    rows = []
-    for (unit_code, period, indicator, unit), cand in cells.items():
-        u = cat.units.get(unit_code)
-        zone_scope = u is not None and u.level == "zone_scope"
-        rows.append({
-            "series_id": unit_code, "series_kind": "zone_scope" if zone_scope else "unit",
-            "zone_id": unit_code.removeprefix("ZONE:") if zone_scope else host_zone.get(unit_code),
-            "unit_code": unit_code, "name_zh": u.name_zh if u else None, "name_en": u.name_en if u else None,
-            "period": period, "year": cand[0]["year"], "period_type": cand[0]["period_type"],
-            "indicator": indicator, "unit": unit, "method": "selected", "vintage_policy": policy,
-            **select_cell(cand, policy),
-        })
-    unit_rows = pd.DataFrame(rows, columns=PANEL.names)
+    parts = []
+    for chunk in unit_chunks(observations, _CHUNK_ROWS):  # a unit's cells never straddle two chunks
+        cells: dict[tuple, list[dict]] = defaultdict(list)
+        for r in records(chunk):
+            cells[(r["unit_code"], r["period"], r["indicator"], r["unit"])].append(r)
+        rows = []
+        for (unit_code, period, indicator, unit), cand in cells.items():
+            u = cat.units.get(unit_code)
+            zone_scope = u is not None and u.level == "zone_scope"
+            rows.append({
+                "series_id": unit_code, "series_kind": "zone_scope" if zone_scope else "unit",
+                "zone_id": unit_code.removeprefix("ZONE:") if zone_scope else host_zone.get(unit_code),
+                "unit_code": unit_code, "name_zh": u.name_zh if u else None, "name_en": u.name_en if u else None,
+                "period": period, "year": cand[0]["year"], "period_type": cand[0]["period_type"],
+                "indicator": indicator, "unit": unit, "method": "selected", "vintage_policy": policy,
+                **select_cell(cand, policy),
+            })
+        parts.append(pd.DataFrame(rows, columns=PANEL.names))
+    unit_rows = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
     zone_rows = zone_panel(unit_rows, cat, policy)
     return pd.concat([unit_rows, zone_rows], ignore_index=True) if len(zone_rows) else unit_rows
 
 
+def unit_chunks(frame: pd.DataFrame, size: int) -> Iterator[pd.DataFrame]:
+    """The frame in pieces of about `size` rows, every row of one unit_code in the same piece.
+
+    >>> f = pd.DataFrame({"unit_code": ["b", "a", "b", "c", "a"], "v": range(5)})
+    >>> [p["v"].tolist() for p in unit_chunks(f, 2)]
+    [[1, 4], [0, 2], [3]]
+    """
+    if not len(frame):
+        yield frame
+        return
+    codes = frame["unit_code"].astype(object).where(frame["unit_code"].notna(), "").to_numpy()
+    order = np.argsort(codes, kind="stable")
+    ordered = codes[order]
+    starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])  # each unit's first row in `order`
+    begin = 0
+    for start in starts[1:]:
+        if start - begin >= size:
+            yield frame.iloc[order[begin:start]]
+            begin = start
+    yield frame.iloc[order[begin:]]
+
+
 def zone_panel(unit_rows: pd.DataFrame, cat: Catalog, policy: str) -> pd.DataFrame:
-    """Zone rows from the unit rows of each zone's host units."""
-    # back from a DataFrame, missing strings are NaN: make them None again before comparing
-    records = [{k: _none(v) for k, v in r.items()} for r in unit_rows.to_dict("records")]
-    by_cell = {(r["unit_code"], r["period"], r["indicator"], r["unit"]): r
-               for r in records if r["series_kind"] == "unit"}
+    """Zone rows from the unit rows of each zone's host units, one zone's rows in memory at a time."""
+    units = unit_rows[unit_rows["series_kind"] == "unit"]
+    positions = units.groupby("unit_code", sort=False).indices if len(units) else {}
     out = []
     for z in cat.zones.values():
         members = z.host_units
-        keys = {(p, i, u) for (uc, p, i, u) in by_cell if uc in members}
+        pos = [positions[m] for m in members if m in positions]
+        if not pos:
+            continue
+        # back from a DataFrame, missing strings are NaN: records() makes them None again before comparing
+        by_cell = {(r["unit_code"], r["period"], r["indicator"], r["unit"]): r
+                   for r in records(units.iloc[np.concatenate(pos)])}
+        keys = {(p, i, u) for (_, p, i, u) in by_cell}
+        zone_out = []
         for period, indicator, unit in sorted(keys):
             parts = [by_cell.get((m, period, indicator, unit)) for m in members]
             row = _zone_row(z, members, period, indicator, unit, parts, by_cell, cat, policy)
             if row is not None:
-                out.append(row)
+                zone_out.append(row)
         # shares recomputed from summed parts (only for multi-member zones; one member keeps its own)
         if len(members) > 1:
-            sums = {(r["period"], r["indicator"], r["unit"]): r for r in out if r["series_id"] == f"zone:{z.zone_id}"}
+            sums = {(r["period"], r["indicator"], r["unit"]): r for r in zone_out}
             for share, (num, den) in RATIO_OF_SUMS.items():
                 for (period, ind, unit), n in list(sums.items()):
                     d = sums.get((period, den, unit))
                     if ind != num or d is None or n["value"] is None or not d["value"]:
                         continue
-                    out.append(_zone_base(z, period, n, share, "PCT", policy) | {
+                    zone_out.append(_zone_base(z, period, n, share, "PCT", policy) | {
                         "value": n["value"] / d["value"] * 100, "growth_pct": None, "price_basis": "current",
                         "qualifier": None, "method": "ratio_of_sums",
                         "source_id": _join(n["source_id"], d["source_id"]),
@@ -194,6 +223,7 @@ def zone_panel(unit_rows: pd.DataFrame, cat: Catalog, policy: str) -> pd.DataFra
                         "obs_ids": _join(n["obs_ids"], d["obs_ids"]), "revised": n["revised"] or d["revised"],
                         "n_candidates": 2, "n_distinct_values": 1,
                     })
+        out += zone_out
     return pd.DataFrame(out, columns=PANEL.names)
 
 

@@ -16,7 +16,6 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import hashlib
-import io
 import json
 import logging
 import os
@@ -172,17 +171,40 @@ def prune(warehouse: Path, keep: int) -> list[str]:
     return removed
 
 
-def parquet_bytes(table: pa.Table) -> bytes:
-    """Deterministic Parquet: same table, same bytes (no timestamps or random ids in the file)."""
-    buf = io.BytesIO()
-    pq.write_table(table, buf, compression="zstd", coerce_timestamps="us", allow_truncated_timestamps=False,
-                   use_deprecated_int96_timestamps=False, write_statistics=True, store_schema=True)
-    return buf.getvalue()
+_PARQUET_OPTIONS = {"compression": "zstd", "coerce_timestamps": "us", "allow_truncated_timestamps": False,
+                    "use_deprecated_int96_timestamps": False, "write_statistics": True, "store_schema": True}
 
 
-def csv_bytes(table: pa.Table) -> bytes:
+def write_parquet(table: pa.Table, path: Path) -> dict:
+    """Deterministic Parquet (same table, same bytes: no timestamps or random ids in the file) written straight
+    to a file, never held in memory as a whole; returns its sha256 and size."""
+    pq.write_table(table, path, **_PARQUET_OPTIONS)
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        os.fsync(fh.fileno())
+        while chunk := fh.read(1 << 20):
+            h.update(chunk)
+    return {"sha256": h.hexdigest(), "bytes": path.stat().st_size}
+
+
+_CSV_ROWS = 50_000  # rows converted for the CSV twin at a time
+_CSV_TYPES = {pa.int64(): pd.Int64Dtype()}  # whole numbers stay whole in every chunk, with or without gaps
+
+
+def write_csv(table: pa.Table, path: Path) -> None:
     """The Excel twin of a table: UTF-8 with a byte-order mark (so Excel reads Chinese), ISO dates."""
-    return table.to_pandas().to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "wb") as fh:
+        _write_csv(table, fh)
+        fh.flush()
+        os.fsync(fh.fileno())
+
+
+def _write_csv(table: pa.Table, fh) -> None:
+    fh.write("\ufeff".encode())
+    for start in range(0, max(table.num_rows, 1), _CSV_ROWS):
+        part = table.slice(start, _CSV_ROWS).to_pandas(types_mapper=_CSV_TYPES.get)
+        fh.write(part.to_csv(index=False, header=start == 0, lineterminator="\r\n").encode("utf-8"))
 
 
 def content_hash(file_hashes: dict[str, str]) -> str:
@@ -240,18 +262,26 @@ def write_release(warehouse: Path, frames: dict[str, pd.DataFrame], manifest_ext
     clean_leftovers(warehouse)
     parent = latest_id(warehouse)
 
-    blobs: dict[str, bytes] = {}
-    row_counts: dict[str, int] = {}
-    tables: dict[str, pa.Table] = {}
-    for name, spec in specs.items():
-        table = to_arrow(frames[name], spec)
-        tables[name] = table
-        blobs[name] = parquet_bytes(table)
-        row_counts[name] = table.num_rows
-    files = {n: {"sha256": hashlib.sha256(b).hexdigest(), "bytes": len(b)} for n, b in blobs.items()}
-    csv_twins = {f"csv/{n}.csv": csv_bytes(tables[n]) for n in blobs}
+    # tables go straight to files in a temporary folder, one at a time: the Parquet and CSV bytes of the
+    # release are never all in memory; an unchanged release is recognised by the files' hashes
+    releases_dir(warehouse).mkdir(parents=True, exist_ok=True)
+    tmp = releases_dir(warehouse) / f".tmp-{os.getpid()}-{time.time_ns()}"
+    tmp.mkdir()
+    try:
+        row_counts: dict[str, int] = {}
+        files: dict[str, dict] = {}
+        for name, spec in specs.items():
+            table = to_arrow(frames[name], spec)
+            files[name] = write_parquet(table, tmp / f"{name}.parquet")
+            row_counts[name] = table.num_rows
+            write_csv(table, tmp / "csv" / f"{name}.csv")
+            del table
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
     chash = content_hash({n: f["sha256"] for n, f in files.items()})
     if parent is not None and read_manifest(warehouse, parent).get("content_hash") == chash:
+        shutil.rmtree(tmp, ignore_errors=True)
         return PublishOutcome(parent, releases_dir(warehouse) / parent, False, parent, row_counts)
 
     now = datetime.now(UTC)
@@ -260,14 +290,10 @@ def write_release(warehouse: Path, frames: dict[str, pd.DataFrame], manifest_ext
     if final.exists():  # same content published twice within a second after a revert: keep the first
         release_id = f"{now:%Y%m%dT%H%M%S%fZ}-{chash[:8]}"
         final = releases_dir(warehouse) / release_id
-    tmp = releases_dir(warehouse) / f".tmp-{release_id}"
-    tmp.mkdir(parents=True)
-    for name, data in blobs.items():
-        _write_file(tmp / f"{name}.parquet", data)
     if _crash_after == "tables":
         raise ReleaseError("simulated crash after writing the tables")
     created = now.isoformat(timespec="seconds").replace("+00:00", "Z")
-    for rel, data in {**csv_twins, **(extra_files or {})}.items():
+    for rel, data in (extra_files or {}).items():
         _write_file(tmp / rel, data)
     manifest = {"release_id": release_id, "parent": parent, "created": created, "format_version": FORMAT_VERSION,
                 "content_hash": chash, "row_counts": row_counts, "files": files, **manifest_extra}
