@@ -12,7 +12,8 @@ from flows import env
 
 env.apply()
 
-import json  # noqa: E402 - after the environment defaults, which prefect reads at import
+import contextlib  # noqa: E402 - after the environment defaults, which prefect reads at import
+import json  # noqa: E402
 import logging  # noqa: E402
 import os  # noqa: E402
 import re  # noqa: E402
@@ -398,13 +399,40 @@ def run(settings: RunSettings, *, single_zone: bool, engine: str = "prefect") ->
         runner = dask_task_runner(settings)
         flow_zone, flow_all = refresh_zone.with_options(task_runner=runner), annual_refresh.with_options(
             task_runner=runner)
-    if single_zone:
-        zone_id = settings.zones[0]
-        return flow_zone(zone_id, settings.years, settings) if engine == "prefect" else \
-            refresh_zone.fn(zone_id, settings.years, settings)
-    zones = list(settings.zones) if settings.zones else None
-    return flow_all(zones, settings.years, settings) if engine == "prefect" else \
-        annual_refresh.fn(zones, settings.years, settings)
+    if engine != "prefect":
+        if single_zone:
+            return refresh_zone.fn(settings.zones[0], settings.years, settings)
+        return annual_refresh.fn(list(settings.zones) if settings.zones else None, settings.years, settings)
+    local_workers = settings.runner == "dask" and not settings.dask_address
+    with _api_for_local_workers() if local_workers else contextlib.nullcontext():
+        if single_zone:
+            return flow_zone(settings.zones[0], settings.years, settings)
+        return flow_all(list(settings.zones) if settings.zones else None, settings.years, settings)
+
+
+@contextlib.contextmanager
+def _api_for_local_workers():
+    """Local Dask workers are new processes: without PREFECT_API_URL in their environment each would start a
+    temporary Prefect server of its own (~10 s each, measured) and record its task runs there, out of this
+    run's sight. Start this process's server first and hand its address down; restore the environment after."""
+    from prefect.settings import PREFECT_API_URL
+
+    url = PREFECT_API_URL.value()
+    if not url:
+        from prefect.server.api.server import SubprocessASGIServer
+
+        server = SubprocessASGIServer()  # the same instance the flow's client will use
+        server.start()
+        url = server.api_url
+    before = os.environ.get("PREFECT_API_URL")
+    os.environ["PREFECT_API_URL"] = url
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop("PREFECT_API_URL", None)
+        else:
+            os.environ["PREFECT_API_URL"] = before
 
 
 def dask_task_runner(settings: RunSettings):

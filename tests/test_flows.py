@@ -5,6 +5,7 @@ edited by the test. The steps build on each other, so they are one test."""
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -170,6 +171,35 @@ def test_prefect_yaml_and_serve_deployments():
     assert served["refresh-zone"].entrypoint == "flows/pipeline.py:refresh_zone"
 
 
+def test_local_dask_workers_are_handed_this_process_api(prefect_harness, monkeypatch):
+    """Spawned workers read PREFECT_API_URL from their environment; without it each started a temporary server
+    of its own (measured: ~10 s before the first zone task). The address is handed down and then withdrawn."""
+    from prefect.settings import PREFECT_API_URL
+
+    from flows.pipeline import _api_for_local_workers
+
+    monkeypatch.delenv("PREFECT_API_URL", raising=False)
+    with _api_for_local_workers():
+        assert os.environ["PREFECT_API_URL"] == PREFECT_API_URL.value()
+    assert "PREFECT_API_URL" not in os.environ
+
+
+def _zone_task_runs() -> list[str]:
+    """Names of the collect-zone task runs the test server has seen."""
+    import asyncio
+
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import TaskRunFilter, TaskRunFilterName
+
+    async def read() -> list[str]:
+        async with get_client() as client:
+            runs = await client.read_task_runs(task_run_filter=TaskRunFilter(name=TaskRunFilterName(like_="collect-")),
+                                               limit=200)
+            return [r.name for r in runs]
+
+    return asyncio.run(read())
+
+
 def test_dask_runner_publishes_the_same_release(prefect_harness, tmp_path):
     from warehouse.release import read_manifest
 
@@ -178,6 +208,7 @@ def test_dask_runner_publishes_the_same_release(prefect_harness, tmp_path):
     Archive(ar).put((FIX / "documents" / "mzl_2022_utf8_chrome.html").read_bytes(), origin="mzl", origin_kind="file",
                     meta={"unit_code": "150781", "data_year": 2022})
     hashes = []
+    before = len(_zone_task_runs())
     for name, extra in (("seq", ["--engine", "plain"]), ("dask", ["--runner", "dask", "--workers", "2"])):
         wh = tmp_path / name
         r = _cli("refresh", "--warehouse", str(wh), "--archive", str(ar), "--curated", str(cur),
@@ -185,5 +216,7 @@ def test_dask_runner_publishes_the_same_release(prefect_harness, tmp_path):
         assert r.exit_code == 0, r.output
         hashes.append(read_manifest(wh, latest_id(wh))["content_hash"])
     assert hashes[0] == hashes[1]
+    # the Dask run's zone task runs (nine zones and the unassigned documents) are recorded in this run's server
+    assert len(_zone_task_runs()) - before == 10
     r = _cli("refresh", "--runner", "dask", "--engine", "plain", "--offline")
     assert r.exit_code == 2 and "dask needs --engine prefect" in r.output
