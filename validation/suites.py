@@ -361,7 +361,7 @@ def _add_bounds(frame: pd.DataFrame, cat: Catalog, *, by_level: bool) -> None:
 def validate_tables(observations: pd.DataFrame, panel: pd.DataFrame, cat: Catalog,
                     indicators: pd.DataFrame | None = None) -> pd.DataFrame:
     """Run every check; returns the validation table (one row per check)."""
-    obs = observations.copy()
+    obs = observations.copy(deep=False)  # copy-on-write: the helper columns below do not copy the table
     obs["_ref"] = _describe_obs(obs).astype(object) if len(obs) else pd.Series([], dtype=object)
     units, inds, measures = obs["unit_code"].tolist(), obs["indicator"].tolist(), obs["unit"].tolist()
     level = {u: _level(cat, u) for u in set(units)}
@@ -373,7 +373,7 @@ def validate_tables(observations: pd.DataFrame, panel: pd.DataFrame, cat: Catalo
     bounds = [GROWTH_WARN.get(c, GROWTH_WARN_DEFAULT) for c in obs["_category"].tolist()]
     obs["_gmin"] = [b[0] for b in bounds]
     obs["_gmax"] = [b[1] for b in bounds]
-    pan = panel.copy()
+    pan = panel.copy(deep=False)
     pan["_ref"] = _describe_panel(pan).astype(object) if len(pan) else pd.Series([], dtype=object)
     _add_bounds(pan, cat, by_level=False)
     results = _run_gx(obs, observation_checks(cat), "observations") if len(obs) else []
@@ -381,7 +381,7 @@ def validate_tables(observations: pd.DataFrame, panel: pd.DataFrame, cat: Catalo
     hundred = obs[obs["indicator"] == "structure_primary"].assign(indicator="_hundred", value=100.0)
     results += rule_checks(pd.concat([obs, hundred], ignore_index=True))
     if indicators is not None and len(indicators):
-        ind = indicators.copy()
+        ind = indicators.copy(deep=False)
         ind["_ref"] = _describe_ind(ind).astype(object)
         ind["_is_share"] = ind["indicator"].str.endswith("_share_pct") | (ind["indicator"] == "gdp_share_of_zones_pct")
         results += _run_gx(ind, indicator_checks(), "indicators")
