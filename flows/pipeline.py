@@ -13,7 +13,6 @@ from flows import env
 env.apply()
 
 import contextlib  # noqa: E402 - after the environment defaults, which prefect reads at import
-import gc  # noqa: E402
 import json  # noqa: E402
 import logging  # noqa: E402
 import os  # noqa: E402
@@ -129,22 +128,8 @@ def collect_zone_task(zone_label: str, zone_id: str | None, settings: RunSetting
                       ) -> ZoneCollection:
     """Extract the zone's documents and take its curated rows; the rows go to the staging folder as Parquet
     (so a worker process hands back a summary, not the rows), the document statuses come back."""
-    return _collect_one(zone_label, zone_id, settings, curated, staging, docs)
-
-
-@task(name="collect-zones", task_run_name="collect-{batch_label}", cache_policy=NO_CACHE)
-def collect_zones_task(batch_label: str, zone_ids: list[str | None], settings: RunSettings,
-                       curated: tuple[list[dict], list[dict]], staging: str, docs: dict) -> list[ZoneCollection]:
-    """Several small zones in one Dask task (see zone_batches): each zone still gets its own log lines,
-    artifact and staging files."""
-    return [_collect_one(z or "unassigned", z, settings, curated, staging, docs[z]) for z in zone_ids]
-
-
-def _collect_one(zone_label: str, zone_id: str | None, settings: RunSettings, curated: tuple[list[dict], list[dict]],
-                 staging: str, docs: list | None) -> ZoneCollection:
     logger = _logger()
     cat = _catalog()
-    _settle_heap()
     _notify("zone_start", zone=zone_label)
     col = collect_zone(zone_id, settings, cat, curated, on_document=lambda d: _notify("document", **d), docs=docs)
     counts = col.counts()
@@ -169,64 +154,7 @@ def _collect_one(zone_label: str, zone_id: str | None, settings: RunSettings, cu
     return col
 
 
-TASKS_PER_WORKER = 4  # enough to balance uneven zones, few enough that Prefect's ~0.2 s a task stays small
-
-
-def zone_batches(sizes: dict[str | None, int], workers: int) -> list[list[str | None]]:
-    """Zones grouped, in order, into Dask tasks of about total / (TASKS_PER_WORKER × workers) documents.
-
-    Each Prefect task on Dask costs ~0.2 s (measured), which is most of a task when zones are small (a
-    thousand counties in zones of ten); a zone at least that big stays a task of its own.
-
-    >>> zone_batches({"a": 100, "b": 100, "c": 100, "d": 500, None: 5}, workers=1)
-    [['a', 'b'], ['c'], ['d'], [None]]
-    >>> zone_batches({"x": 3, "y": 4}, workers=2)
-    [['x'], ['y']]
-    """
-    target = max(sum(sizes.values()) / (TASKS_PER_WORKER * max(workers, 1)), 1)
-    batches: list[list[str | None]] = []
-    current: list[str | None] = []
-    filled = 0
-    for zone, n in sizes.items():
-        if current and filled + n > target:
-            batches.append(current)
-            current, filled = [], 0
-        current.append(zone)
-        filled += n
-    if current:
-        batches.append(current)
-    return batches
-
-
-def _batch_label(zone_ids: list[str | None]) -> str:
-    names = [z or "unassigned" for z in zone_ids]
-    return names[0] if len(names) == 1 else f"{names[0]}-to-{names[-1]}-{len(names)}-zones"
-
-
 _CAT: Catalog | None = None
-_SETTLED = False
-
-
-def _settle_heap() -> None:
-    """Once per process, before extracting: move what is alive now (imported modules, the catalog, the
-    archive index) out of the garbage collector's scans, which otherwise walk them again at every full
-    collection while the extractors allocate. Measured on 2,000 documents of the 2,000-unit corpus (two runs
-    each): extraction CPU 17.1 s -> 16.2 s."""
-    global _SETTLED
-    if not _SETTLED:
-        gc.collect()
-        gc.freeze()
-        _SETTLED = True
-
-
-def _unsettle_heap() -> None:
-    """After a run: hand the frozen objects back to the collector (a long-lived process runs again)."""
-    global _SETTLED
-    if _SETTLED:
-        gc.unfreeze()
-        _SETTLED = False
-
-
 
 
 def _catalog() -> Catalog:
@@ -384,13 +312,11 @@ def _run(settings: RunSettings, zone_ids: list[str | None]) -> RefreshResult:
             unchanged.fetches = fetches
             return unchanged
         index = documents_by_unit(Archive(settings.archive))  # one pass over the archive, not one per zone
-        _settle_heap()
         shares = {z: zone_documents(index, z, cat) for z in zone_ids}
         if settings.runner == "dask" and _in_run():
-            batches = zone_batches({z: len(shares[z]) for z in zone_ids}, settings.workers)
-            futures = [collect_zones_task.submit(_batch_label(b), b, settings, curated, str(staging),
-                                                 {z: shares[z] for z in b}) for b in batches]
-            collections = [c for f in futures for c in f.result()]
+            futures = [collect_zone_task.submit(z or "unassigned", z, settings, curated, str(staging), shares[z])
+                       for z in zone_ids]
+            collections = [f.result() for f in futures]
         else:
             collections = [_call(collect_zone_task, z or "unassigned", z, settings, curated, str(staging), shares[z])
                            for z in zone_ids]
@@ -403,7 +329,6 @@ def _run(settings: RunSettings, zone_ids: list[str | None]) -> RefreshResult:
         published = _call(publish, settings, str(staging))
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-        _unsettle_heap()
     outcome = PublishOutcome(published["release_id"], Path(published["path"]), published["created"],
                              published["parent"], published["row_counts"])
     result = RefreshResult(outcome, settings, validation=published["validation"], fetches=fetches)
