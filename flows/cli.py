@@ -147,6 +147,9 @@ DaskAddressOpt = Annotated[str | None, typer.Option("--dask-address",
                                                     help="An existing Dask scheduler, e.g. tcp://10.0.0.5:8786.")]
 ForceOpt = Annotated[bool, typer.Option("--force", help="Rebuild even when the archive, curated files and code are "
                                                        "those the latest release was built from.")]
+MaxTasksOpt = Annotated[int | None, typer.Option(
+    "--max-tasks", min=1, help="Zone tasks per run (default: one per zone up to 16, or 8 per Dask worker if more; "
+                               "more zones are grouped into that many tasks of similar size).")]
 EngineOpt = Annotated[str, typer.Option("--engine", help="prefect (default) | plain: the same steps without Prefect "
                                                          "(no server start; for debugging and benchmarks).")]
 
@@ -168,6 +171,7 @@ def refresh(
     workers: WorkersOpt = 2,
     dask_address: DaskAddressOpt = None,
     force: ForceOpt = False,
+    max_tasks: MaxTasksOpt = None,
 ) -> None:
     """Fetch, extract, validate and publish a release (the annual refresh).
 
@@ -176,7 +180,7 @@ def refresh(
     latest), 2 for bad input."""
     zone_list = [z.strip() for z in zones.split(",") if z.strip()] if zones else None
     _refresh(zone_list, parse_years(years), warehouse, archive, curated or [], not no_bundled_curated,
-             vintage_policy, verbose, sources or [], offline, engine, (runner, workers, dask_address, force),
+             vintage_policy, verbose, sources or [], offline, engine, (runner, workers, dask_address, force, max_tasks),
              single_zone=False)
 
 
@@ -197,10 +201,11 @@ def zone(
     workers: WorkersOpt = 2,
     dask_address: DaskAddressOpt = None,
     force: ForceOpt = False,
+    max_tasks: MaxTasksOpt = None,
 ) -> None:
     """Rerun one zone: its rows are rebuilt, every other zone's rows are carried from the previous release."""
     _refresh([zone_id], parse_years(years), warehouse, archive, curated or [], not no_bundled_curated,
-             vintage_policy, verbose, sources or [], offline, engine, (runner, workers, dask_address, force),
+             vintage_policy, verbose, sources or [], offline, engine, (runner, workers, dask_address, force, max_tasks),
              single_zone=True)
 
 
@@ -215,7 +220,7 @@ def _refresh(zones, years, warehouse, archive, curated, bundled, policy, verbose
     from warehouse.build import RunSettings, validate_selection
 
     cat = load_catalog()
-    runner, workers, dask_address, force = scale
+    runner, workers, dask_address, force, max_tasks = scale
     if runner not in ("sequential", "dask") or (runner == "dask" and engine != "prefect"):
         err_console.print(f"[red]error:[/red] --runner must be sequential or dask (dask needs --engine prefect), "
                           f"not {runner!r}")
@@ -229,7 +234,7 @@ def _refresh(zones, years, warehouse, archive, curated, bundled, policy, verbose
     settings = RunSettings(warehouse=warehouse, archive=archive, curated=tuple(curated), bundled_curated=bundled,
                            vintage_policy=policy, zones=tuple(zones) if zones else None, years=years,
                            sources=tuple(sources), offline=offline, runner=runner, workers=workers,
-                           dask_address=dask_address, force=force)
+                           dask_address=dask_address, force=force, max_tasks=max_tasks)
     try:
         validate_selection(settings, cat)
         from warehouse.build import load_curated_all

@@ -16,9 +16,11 @@ import contextlib  # noqa: E402 - after the environment defaults, which prefect 
 import json  # noqa: E402
 import logging  # noqa: E402
 import os  # noqa: E402
+import pickle  # noqa: E402
 import re  # noqa: E402
 import shutil  # noqa: E402
 import tempfile  # noqa: E402
+import threading  # noqa: E402
 import time  # noqa: E402
 from collections.abc import Callable  # noqa: E402
 from dataclasses import dataclass, field  # noqa: E402
@@ -41,7 +43,10 @@ from warehouse.build import (  # noqa: E402
     collect_zone,
     input_fingerprint,
     load_curated_all,
+    read_staged,
     source_fingerprint,
+    stage_rows,
+    task_batches,
     unchanged_since,
     validate_selection,
     zone_documents,
@@ -56,7 +61,6 @@ from warehouse.release import (  # noqa: E402
     releases_dir,
     write_release,
 )
-from warehouse.schemas import OBSERVATIONS, SOURCES  # noqa: E402
 
 # The CLI sets this to show progress; the flows call it with (event, detail) and never depend on it.
 progress: Callable[[str, dict], None] | None = None
@@ -119,19 +123,42 @@ class RefreshResult:
 
 
 def _artifact_key(*parts: str) -> str:
-    return "-".join(p.replace("_", "-").lower() for p in parts)
+    """Prefect artifact keys take lowercase letters, digits and dashes.
+
+    >>> _artifact_key("documents", "Ruili"), _artifact_key("documents", "z0007+2")
+    ('documents-ruili', 'documents-z0007-2')
+    """
+    return "-".join(re.sub(r"[^a-z0-9-]", "-", p.lower()) for p in parts)
 
 
-@task(name="collect-zone", task_run_name="collect-{zone_label}", cache_policy=NO_CACHE)
-def collect_zone_task(zone_label: str, zone_id: str | None, settings: RunSettings,
-                      curated: tuple[list[dict], list[dict]], staging: str, docs: list | None = None
-                      ) -> ZoneCollection:
-    """Extract the zone's documents and take its curated rows; the rows go to the staging folder as Parquet
-    (so a worker process hands back a summary, not the rows), the document statuses come back."""
+@task(name="collect-zones", task_run_name="collect-{label}", cache_policy=NO_CACHE)
+def collect_zones_task(label: str, batch: int, zone_ids: list[str | None], settings: RunSettings, staging: str
+                       ) -> list[ZoneCollection]:
+    """Extract the documents of one zone (or of a batch of zones, see task_batches) and take their curated rows.
+
+    Load inputs from the staging folder (the zones' documents and the curated rows, written once by the
+    flow: passing them as task parameters costs Prefect and Dask a walk over every item per task); save the
+    rows there as Parquet, so a worker process hands back the document statuses, not the rows."""
+    with open(Path(staging) / f"plan-{batch:04d}.pkl", "rb") as fh:
+        shares = pickle.load(fh)
+    with open(Path(staging) / "curated.pkl", "rb") as fh:
+        curated = pickle.load(fh)
+    collections = [_collect_zone(z, settings, curated, Path(staging), shares[z]) for z in zone_ids]
+    documents = [d | {"zone": c.zone_id or "unassigned"} for c in collections for d in c.documents]
+    if documents and _in_run():  # one artifact per task (an API call each), made in the task: workers in parallel
+        columns = ("zone", "sha256", "title", "unit_code", "data_year", "status", "observations", "cached")
+        create_table_artifact([{k: d[k] for k in columns} for d in documents], key=_artifact_key("documents", label),
+                              description=f"Documents of {label} and their status")
+    return collections
+
+
+def _collect_zone(zone_id: str | None, settings: RunSettings, curated: tuple[list[dict], list[dict]], staging: Path,
+                  docs: list) -> ZoneCollection:
+    zone_label = zone_id or "unassigned"
     logger = _logger()
-    cat = _catalog()
     _notify("zone_start", zone=zone_label)
-    col = collect_zone(zone_id, settings, cat, curated, on_document=lambda d: _notify("document", **d), docs=docs)
+    col = collect_zone(zone_id, settings, _catalog(), curated, on_document=lambda d: _notify("document", **d),
+                       docs=docs)
     counts = col.counts()
     logger.info("%s: %d documents (%s), %d observations", zone_label, len(col.documents),
                 ", ".join(f"{k} {v}" for k, v in sorted(counts.items())) or "none", len(col.observations))
@@ -139,16 +166,8 @@ def collect_zone_task(zone_label: str, zone_id: str | None, settings: RunSetting
         if d["status"] not in ("ok", "partial"):
             logger.warning("%s: document %s (%s) is %s: %s", zone_label, d["sha256"][:12], d["title"], d["status"],
                            (d["problems"] or "").splitlines()[0] if d["problems"] else "")
-    if col.documents and _in_run():  # in the task, so Dask workers make them in parallel
-        create_table_artifact(
-            [{k: d[k] for k in ("sha256", "title", "unit_code", "data_year", "status", "observations", "cached")}
-             for d in col.documents],
-            key=_artifact_key("documents", zone_label), description=f"Documents of {zone_label} and their status")
     _notify("zone_done", zone=zone_label, documents=len(col.documents), observations=len(col.observations))
-    safe = re.sub(r"[^a-z0-9_]", "_", zone_label.lower())
-    pd.DataFrame(col.observations, columns=OBSERVATIONS.names).astype(object).to_parquet(
-        Path(staging) / f"obs-{safe}.parquet")
-    pd.DataFrame(col.sources, columns=SOURCES.names).astype(object).to_parquet(Path(staging) / f"src-{safe}.parquet")
+    stage_rows(staging, zone_label, col.observations, col.sources)
     col.n_observations = len(col.observations)
     col.observations, col.sources = [], []
     return col
@@ -205,10 +224,9 @@ def publish(settings: RunSettings, staging: str) -> dict:
     logger = _logger()
     cat = _catalog()
     staged = Path(staging)
-    fresh_obs = _read_staged(staged, "obs-*.parquet", OBSERVATIONS.names)
-    fresh_src = _read_staged(staged, "src-*.parquet", SOURCES.names)
+    fresh_obs, fresh_src = read_staged(staged, "obs"), read_staged(staged, "src")
     manifest_extra = json.loads((staged / "manifest_extra.json").read_text(encoding="utf-8"))
-    fingerprint = input_fingerprint(fresh_obs, fresh_src, settings, cat)
+    fingerprint = input_fingerprint(staged, settings, cat)
     manifest_extra["input_fingerprint"] = fingerprint
     with publish_lock(settings.warehouse, on_wait=lambda: _notify("lock_wait")):
         parent = latest_id(settings.warehouse)
@@ -265,13 +283,6 @@ def publish(settings: RunSettings, staging: str) -> dict:
             "parent": outcome.parent, "row_counts": outcome.row_counts, "validation": validation}
 
 
-def _read_staged(staged: Path, pattern: str, columns: list[str]) -> pd.DataFrame:
-    """The zone tasks' staged rows as one frame (a worker hands back a summary, the rows travel as files)."""
-    parts = [pd.read_parquet(p) for p in sorted(staged.glob(pattern))]
-    parts = [p for p in parts if len(p)]
-    return pd.concat(parts, ignore_index=True)[columns] if parts else pd.DataFrame(columns=columns)
-
-
 def _release_markdown(outcome: PublishOutcome, validation: pd.DataFrame) -> str:
     head = (f"# Release `{outcome.release_id}`\n\n" if outcome.created
             else f"# No change since `{outcome.release_id}`\n\nThe tables are identical; no new release.\n\n")
@@ -313,13 +324,22 @@ def _run(settings: RunSettings, zone_ids: list[str | None]) -> RefreshResult:
             return unchanged
         index = documents_by_unit(Archive(settings.archive))  # one pass over the archive, not one per zone
         shares = {z: zone_documents(index, z, cat) for z in zone_ids}
+        batches = task_batches(zone_ids, shares, settings.task_count)
+        with open(staging / "curated.pkl", "wb") as fh:
+            pickle.dump(curated, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        for i, b in enumerate(batches):
+            with open(staging / f"plan-{i:04d}.pkl", "wb") as fh:
+                pickle.dump({z: shares[z] for z in b}, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        labels = [_batch_label(b) for b in batches]
         if settings.runner == "dask" and _in_run():
-            futures = [collect_zone_task.submit(z or "unassigned", z, settings, curated, str(staging), shares[z])
-                       for z in zone_ids]
-            collections = [f.result() for f in futures]
+            # this process only waits while the workers extract: import great-expectations (~5 s) meanwhile
+            threading.Thread(target=_import_validation, name="import-great-expectations", daemon=True).start()
+            futures = [collect_zones_task.submit(label, i, b, settings, str(staging))
+                       for i, (label, b) in enumerate(zip(labels, batches, strict=True))]
+            collections = [c for f in futures for c in f.result()]
         else:
-            collections = [_call(collect_zone_task, z or "unassigned", z, settings, curated, str(staging), shares[z])
-                           for z in zone_ids]
+            collections = [c for i, (label, b) in enumerate(zip(labels, batches, strict=True))
+                           for c in _call(collect_zones_task, label, i, b, settings, str(staging))]
         extra = {"code_version": code_version(), "vintage_policy": settings.vintage_policy,
                  "source_fingerprint": sources_fp,
                  "refreshed": {"zones": list(settings.zones) if settings.zones else "all",
@@ -340,6 +360,25 @@ def _run(settings: RunSettings, zone_ids: list[str | None]) -> RefreshResult:
                                "observations": c.n_observations}
         result.documents += c.documents
     return result
+
+
+def _import_validation() -> None:
+    from validation.suites import import_gx
+
+    try:
+        import_gx()
+    except Exception:  # the publish step imports it again and reports a failure there
+        logging.getLogger("borderzones.flows").debug("great-expectations import failed", exc_info=True)
+
+
+def _batch_label(zone_ids: list[str | None]) -> str:
+    """A task's name part: the zone, or the first zone and how many more.
+
+    >>> _batch_label(["ruili"]), _batch_label([None]), _batch_label(["z0007", "z0101", None])
+    ('ruili', 'unassigned', 'z0007+2')
+    """
+    first = zone_ids[0] or "unassigned"
+    return first if len(zone_ids) == 1 else f"{first}+{len(zone_ids) - 1}"
 
 
 def _unchanged_release(settings: RunSettings, sources_fp: str) -> RefreshResult | None:
@@ -438,8 +477,13 @@ def _api_for_local_workers():
 def dask_task_runner(settings: RunSettings):
     """Prefect's Dask task runner: a local cluster of `workers` single-threaded processes (extraction is
     CPU-bound Python), or an existing cluster at `dask_address`."""
+    import dask
     from prefect_dask import DaskTaskRunner
 
+    # Dask's statistical profiler samples every thread of every worker 100 times a second for its dashboard,
+    # which this runner does not start: a few percent of each worker's CPU for nothing. Local workers get this
+    # process's config; workers of an existing cluster keep theirs (README: how to turn it off there).
+    dask.config.set({"distributed.worker.profile.enabled": False})
     if settings.dask_address:
         return DaskTaskRunner(address=settings.dask_address)
     return DaskTaskRunner(cluster_kwargs={"n_workers": settings.workers, "threads_per_worker": 1,

@@ -185,7 +185,7 @@ def test_local_dask_workers_are_handed_this_process_api(prefect_harness, monkeyp
 
 
 def _zone_task_runs() -> list[str]:
-    """Names of the collect-zone task runs the test server has seen."""
+    """Names of the collect-zones task runs the test server has seen."""
     import asyncio
 
     from prefect.client.orchestration import get_client
@@ -209,13 +209,15 @@ def test_dask_runner_publishes_the_same_release(prefect_harness, tmp_path):
                     meta={"unit_code": "150781", "data_year": 2022})
     hashes = []
     before = len(_zone_task_runs())
-    for name, extra in (("seq", ["--engine", "plain"]), ("dask", ["--runner", "dask", "--workers", "2"])):
+    # "batched": the ten zone collections grouped into three tasks, as a run of many zones groups them
+    for name, extra in (("seq", ["--engine", "plain"]), ("batched", ["--engine", "plain", "--max-tasks", "3"]),
+                        ("dask", ["--runner", "dask", "--workers", "2"])):
         wh = tmp_path / name
         r = _cli("refresh", "--warehouse", str(wh), "--archive", str(ar), "--curated", str(cur),
                  "--no-bundled-curated", "--offline", *extra)
         assert r.exit_code == 0, r.output
         hashes.append(read_manifest(wh, latest_id(wh))["content_hash"])
-    assert hashes[0] == hashes[1]
+    assert hashes[0] == hashes[1] == hashes[2]
     # the Dask run's zone task runs (nine zones and the unassigned documents) are recorded in this run's server
     assert len(_zone_task_runs()) - before == 10
     r = _cli("refresh", "--runner", "dask", "--engine", "plain", "--offline")

@@ -131,3 +131,18 @@ def test_zone_sum_with_an_undated_member(obs, cat):
     undated.loc[undated.unit_code == "231086", "vintage"] = None
     c = cell(build_panel(undated, cat), "zone:suifenhe_dongning", "2020", "gdp")
     assert c["value"] == 300 and c["vintage"] == "2021-04-12"
+
+
+@pytest.mark.parametrize("value", [None, 12.5])
+@pytest.mark.parametrize("growth", [None, 6.1])
+@pytest.mark.parametrize("vintage", [None, "2023-04-20"])
+def test_single_candidate_shortcut_matches_the_general_selection(value, growth, vintage):
+    """A cell with one candidate skips the ranking; the general path on the same row twice (identical
+    candidates never conflict) must give the same fields."""
+    from warehouse.panel import _single
+
+    r = {"obs_id": "o1", "value": value, "growth_pct": growth, "price_basis": "comparable", "qualifier": "approx",
+         "source_id": "s1", "source_kind": "bulletin", "vintage": vintage}
+    assert select_cell([r], "latest") == _single(r)
+    assert _single(r) == select_cell([r, dict(r)], "latest") | {"n_candidates": 1}
+    assert _single(r) == select_cell([r, dict(r)], "first_release") | {"n_candidates": 1}

@@ -224,16 +224,26 @@ def test_source_fingerprint_follows_the_archive_listing_curated_files_and_select
     assert source_fingerprint(s.model_copy(update={"vintage_policy": "first_release"}), cat) != fp4
 
 
-def test_input_fingerprint_sees_a_changed_value_not_row_order_or_missing_spelling(cat, tmp_path):
-    from warehouse.build import input_fingerprint
+def test_input_fingerprint_follows_the_staged_rows_and_the_settings(cat, tmp_path):
+    from warehouse.build import input_fingerprint, read_staged, stage_rows
 
     s = RunSettings(warehouse=tmp_path / "wh", archive=tmp_path / "ar", curated=(SYNTHETIC,), bundled_curated=False)
     obs, src = load_curated_all(s, cat)
-    o = pd.DataFrame(obs, columns=OBSERVATIONS.names)
-    sr = pd.DataFrame(src, columns=SOURCES.names)
-    fp = input_fingerprint(o, sr, s, cat)
-    assert input_fingerprint(o.iloc[::-1], sr.iloc[::-1], s, cat) == fp
-    assert input_fingerprint(o.fillna(float("nan")), sr, s, cat) == fp  # NaN and None are both "missing"
-    changed = o.copy()
-    changed.loc[changed.index[3], "value"] = changed["value"].iloc[3] + 1e-9
-    assert input_fingerprint(changed, sr, s, cat) != fp
+
+    def staged(name: str, rows: list[dict]) -> Path:
+        folder = tmp_path / name
+        folder.mkdir()
+        stage_rows(folder, "Ruili", rows[:5], src)
+        stage_rows(folder, "unassigned", rows[5:], [])
+        return folder
+
+    a, b = staged("a", obs), staged("b", [dict(r) for r in obs])
+    fp = input_fingerprint(a, s, cat)
+    assert input_fingerprint(b, s, cat) == fp  # the same rows staged again: the same bytes
+    assert len(read_staged(a, "obs")) == len(obs) and len(read_staged(a, "src")) == len(src)
+    changed = [dict(r) for r in obs]
+    changed[3]["value"] += 1e-9
+    assert input_fingerprint(staged("c", changed), s, cat) != fp
+    assert input_fingerprint(a, s.model_copy(update={"vintage_policy": "first_release"}), cat) != fp
+    (a / "obs-unassigned.parquet").unlink()
+    assert input_fingerprint(a, s, cat) != fp

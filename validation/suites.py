@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import logging
 import math
+import sys
+import threading
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -168,27 +170,29 @@ def indicator_rules(ind: pd.DataFrame) -> list[CheckResult]:
     t = "indicators"
     fails, n = [], 0
     shares = ind[ind["indicator"].isin(["va_primary_share_pct", "va_secondary_share_pct", "va_tertiary_share_pct"])]
-    for (z, b, y), g in shares.groupby(["zone_id", "basis", "year"]):
-        if len(g) == 3:
-            n += 1
-            if abs(g["value"].sum() - 100) > 0.01:
-                fails.append(f"{z} {b} {y}: sector shares sum to {g['value'].sum():.6g}")
+    groups = shares.groupby(["zone_id", "basis", "year"])["value"].agg(["size", "sum"])  # sorted, as a loop would be
+    complete = groups[groups["size"] == 3]
+    n = len(complete)
+    fails = [f"{z} {b} {y}: sector shares sum to {total:.6g}"
+             for (z, b, y), total in complete["sum"].items() if abs(total - 100) > 0.01]
     out = [_rule(t, f"{t}.sector_shares_sum_to_100", "blocking", "the three sector shares sum to 100 (within 0.01)",
                  n, fails)]
     lo, hi = DEFLATOR_BOUNDS
-    fails, n = [], 0
+    fails = []
     key = ["zone_id", "basis", "year"]
     nom = ind[ind["indicator"] == "gdp_growth_since_establishment_pct"].set_index(key)
     real = ind[ind["indicator"] == "gdp_real_growth_since_establishment_pct"].set_index(key)
-    for k in nom.index.intersection(real.index):
-        n += 1
-        years = k[2] - int(nom.loc[k, "base_year"])
-        ratio = (1 + nom.loc[k, "value"] / 100) / (1 + real.loc[k, "value"] / 100)
+    keys = nom.index.intersection(real.index)
+    n = len(keys)
+    pairs = zip(keys, nom.loc[keys, "value"].tolist(), nom.loc[keys, "base_year"].tolist(),
+                real.loc[keys, "value"].tolist(), strict=True)
+    for k, nominal, base_year, real_value in pairs:
+        years = k[2] - int(base_year)
+        ratio = (1 + nominal / 100) / (1 + real_value / 100)
         implied = (ratio ** (1 / years) - 1) * 100 if ratio > 0 and years > 0 else float("nan")
         if not (lo <= implied <= hi):
-            fails.append(f"{k[0]} {k[1]} {k[2]}: nominal {nom.loc[k, 'value']:.4g} % vs real "
-                         f"{real.loc[k, 'value']:.4g} % "
-                         f"since {int(nom.loc[k, 'base_year'])} implies prices changing {implied:.3g} % a year")
+            fails.append(f"{k[0]} {k[1]} {k[2]}: nominal {nominal:.4g} % vs real {real_value:.4g} % "
+                         f"since {int(base_year)} implies prices changing {implied:.3g} % a year")
     out.append(_rule(t, f"{t}.nominal_vs_real_growth", "warning",
                      f"nominal and real GDP growth since establishment differ by no more than prices can explain "
                      f"(implied annual price change within [{lo:g}, {hi:g}] %)", n, fails))
@@ -232,19 +236,40 @@ _GX_CONTEXT = None
 _GX_RUNS = 0
 
 
-def _run_gx(frame: pd.DataFrame, checks: list[GxCheck], name: str) -> list[CheckResult]:
-    """Run the checks as one great-expectations suite over a frame that has a `_ref` column naming each row."""
-    prev_capture = logging.captureWarnings  # GX switches warnings capture on at import: undo it
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        import great_expectations as gx
-        from great_expectations.data_context.types.base import ProgressBarsConfig
-        from great_expectations.expectations.row_conditions import Column as GxColumn
-    prev_capture(False)
+_GX_IMPORT = threading.Lock()
+
+
+def import_gx():
+    """great-expectations, imported once (~5 s) with its import-time warnings silenced. Thread-safe: a Dask
+    run imports it in the background while the workers extract (flows/pipeline.py)."""
+    with _GX_IMPORT:
+        if "great_expectations" not in sys.modules:
+            capture = logging.captureWarnings  # the function itself, taken before GX's import touches logging
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                import great_expectations  # noqa: F401
+            capture(False)  # GX switches warnings capture on at import: undo it
+    return sys.modules["great_expectations"]
+
+
+def _run_gx(frame: pd.DataFrame, checks: list[GxCheck], name: str, describe: Callable[[pd.DataFrame], pd.Series]
+            ) -> list[CheckResult]:
+    """Run the checks as one great-expectations suite over a frame; `describe` names the failing rows (only
+    those: describing 250,000 rows up front took longer than the checks). GX reports them by `_row`."""
+    frame = frame.assign(_row=np.arange(len(frame)))
+    gx = import_gx()
+    from great_expectations.data_context.types.base import ProgressBarsConfig
+    from great_expectations.expectations.row_conditions import Column as GxColumn
     for name in [n for n in logging.root.manager.loggerDict if n.startswith("great_expectations")]:
         logging.getLogger(name).setLevel(logging.ERROR)  # "Created temporary directory…" on every context
     logging.getLogger("great_expectations").setLevel(logging.ERROR)
 
+    # GX fingerprints every pandas batch below 1 GB (md5 over hash_pandas_object, twice per batch: a quarter of
+    # the validation time at 250,000 rows, measured in bench/results.md); the fingerprint is a batch marker this
+    # pipeline never reads. GX's own threshold turns it off; if GX renames it, this line only stops helping.
+    from great_expectations.execution_engine import pandas_execution_engine
+
+    pandas_execution_engine.HASH_THRESHOLD = 0
     global _GX_CONTEXT, _GX_RUNS
     if _GX_CONTEXT is None:  # one ephemeral context per process: each new one makes a temporary docs folder
         _GX_CONTEXT = gx.get_context(mode="ephemeral")
@@ -281,12 +306,13 @@ def _run_gx(frame: pd.DataFrame, checks: list[GxCheck], name: str) -> list[Check
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         res = batch.validate(suite, result_format={"result_format": "COMPLETE",
-                                                   "unexpected_index_column_names": ["_ref"]})
+                                                   "unexpected_index_column_names": ["_row"]})
     out = []
     for r in res.results:
         i = r.expectation_config.meta["i"]
         chk = checks[int(i)]
-        refs = [u["_ref"] for u in (r.result.get("unexpected_index_list") or []) if isinstance(u, dict)]
+        rows = [u["_row"] for u in (r.result.get("unexpected_index_list") or []) if isinstance(u, dict)]
+        refs = describe(frame.iloc[rows]).tolist() if rows else []
         n_failed = int(r.result.get("unexpected_count") or 0)
         if r.exception_info and r.exception_info.get("raised_exception"):
             refs = [f"check could not run: {r.exception_info.get('exception_message')}"]
@@ -362,7 +388,6 @@ def validate_tables(observations: pd.DataFrame, panel: pd.DataFrame, cat: Catalo
                     indicators: pd.DataFrame | None = None) -> pd.DataFrame:
     """Run every check; returns the validation table (one row per check)."""
     obs = observations.copy(deep=False)  # copy-on-write: the helper columns below do not copy the table
-    obs["_ref"] = _describe_obs(obs).astype(object) if len(obs) else pd.Series([], dtype=object)
     units, inds, measures = obs["unit_code"].tolist(), obs["indicator"].tolist(), obs["unit"].tolist()
     level = {u: _level(cat, u) for u in set(units)}
     obs["_level"] = [level[u] for u in units]
@@ -374,17 +399,15 @@ def validate_tables(observations: pd.DataFrame, panel: pd.DataFrame, cat: Catalo
     obs["_gmin"] = [b[0] for b in bounds]
     obs["_gmax"] = [b[1] for b in bounds]
     pan = panel.copy(deep=False)
-    pan["_ref"] = _describe_panel(pan).astype(object) if len(pan) else pd.Series([], dtype=object)
     _add_bounds(pan, cat, by_level=False)
-    results = _run_gx(obs, observation_checks(cat), "observations") if len(obs) else []
-    results += _run_gx(pan, panel_checks(cat), "panel") if len(pan) else []
+    results = _run_gx(obs, observation_checks(cat), "observations", _describe_obs) if len(obs) else []
+    results += _run_gx(pan, panel_checks(cat), "panel", _describe_panel) if len(pan) else []
     hundred = obs[obs["indicator"] == "structure_primary"].assign(indicator="_hundred", value=100.0)
     results += rule_checks(pd.concat([obs, hundred], ignore_index=True))
     if indicators is not None and len(indicators):
         ind = indicators.copy(deep=False)
-        ind["_ref"] = _describe_ind(ind).astype(object)
         ind["_is_share"] = ind["indicator"].str.endswith("_share_pct") | (ind["indicator"] == "gdp_share_of_zones_pct")
-        results += _run_gx(ind, indicator_checks(), "indicators")
+        results += _run_gx(ind, indicator_checks(), "indicators", _describe_ind)
         results += indicator_rules(ind)
     frame = pd.DataFrame([r.as_row() for r in results], columns=list(CheckResult.__dataclass_fields__))
     frame["failures"] = frame["failures"].astype(object).where(frame["failures"].notna(), None)

@@ -80,7 +80,6 @@ class ExtractionCache:
 
     def __init__(self, root: Path, fingerprint: str):
         self.dir = Path(root) / f"{EXTRACTOR_VERSION}-{fingerprint[:16]}"
-        self._made: set[Path] = set()
 
     def _path(self, sha: str) -> Path:
         return self.dir / sha[:2] / f"{sha}.json"
@@ -97,13 +96,14 @@ class ExtractionCache:
 
     def put(self, sha: str, result: dict) -> None:
         p = self._path(sha)
-        if p.parent not in self._made:
-            p.parent.mkdir(parents=True, exist_ok=True)
-            self._made.add(p.parent)
         data = json.dumps(result, ensure_ascii=False).encode("utf-8")  # one write, not json.dump's many
         tmp = p.with_name(f".tmp-{os.getpid()}-{p.name}")  # per process: two workers may cache the same document
         try:
-            tmp.write_bytes(data)
+            try:
+                tmp.write_bytes(data)
+            except FileNotFoundError:  # the first entry of its folder: make the folder only then
+                p.parent.mkdir(parents=True, exist_ok=True)
+                tmp.write_bytes(data)
             os.replace(tmp, p)
         except BaseException:
             tmp.unlink(missing_ok=True)
@@ -141,7 +141,9 @@ def extract_archived(archive: Archive, side: Sidecar, cache: ExtractionCache | N
         if hashlib.sha256(data).hexdigest() != side.sha256:
             raise ValueError("archived bytes do not match their sha256 (the archive file was altered)")
         started = time.thread_time()  # this thread only: Prefect and Dask threads run beside it
-        result = extract_bytes(data, path.name, content_type=side.content_type, cat=cat).as_json()
+        extracted = extract_bytes(data, path.name, content_type=side.content_type, cat=cat)
+        result = extracted.as_json()
+        del extracted  # freeing what extraction built is extraction work too: inside the timing
         spent = time.thread_time() - started
     except Exception as exc:  # any failure becomes this document's status, not the run's
         log.warning("document %s (%s): %s", side.sha256[:12], side.origin, exc)

@@ -86,6 +86,8 @@ def _tier(ordered: list[dict]) -> list[dict]:
 
 def select_cell(rows: list[dict], policy: str) -> dict:
     """The panel fields for one cell from its candidate observation rows."""
+    if len(rows) == 1:
+        return _single(rows[0])
     with_value = [r for r in rows if r["value"] is not None]
     with_growth = [r for r in rows if r["growth_pct"] is not None]
     distinct: list[float] = []
@@ -132,6 +134,24 @@ def select_cell(rows: list[dict], policy: str) -> dict:
     return out
 
 
+def _single(r: dict) -> dict:
+    """select_cell of a cell with one candidate (most cells): the same fields without ranking anything.
+
+    >>> r = {"obs_id": "o1", "value": 5.0, "growth_pct": None, "price_basis": "current", "qualifier": None,
+    ...      "source_id": "s", "source_kind": "bulletin", "vintage": None}
+    >>> _single(r) == select_cell([r, r], "latest") | {"n_candidates": 1}
+    True
+    """
+    has_value, has_growth = r["value"] is not None, r["growth_pct"] is not None
+    return {"status": "ok", "value": r["value"], "growth_pct": r["growth_pct"],
+            "growth_obs_id": r["obs_id"] if has_growth and not has_value else None, "revised": False,
+            "n_candidates": 1, "n_distinct_values": int(has_value),
+            "price_basis": r["price_basis"] if has_value or has_growth else None,
+            "qualifier": r["qualifier"] if has_value else None,
+            "source_id": r["source_id"], "source_kind": r["source_kind"], "vintage": r["vintage"],
+            "obs_ids": r["obs_id"] if has_value or has_growth else ""}
+
+
 _CHUNK_ROWS = 50_000  # observations turned into dicts at a time: memory stays bounded on big corpora
 
 
@@ -140,8 +160,13 @@ def build_panel(observations: pd.DataFrame, cat: Catalog, policy: str = "latest"
     if policy not in VINTAGE_POLICIES:
         raise ValueError(f"unknown vintage policy {policy!r}; one of {', '.join(VINTAGE_POLICIES)}")
     host_zone = {u: z.zone_id for z in cat.zones.values() for u in z.host_units}
-    parts = []
-    for chunk in unit_chunks(observations, _CHUNK_ROWS):  # a unit's cells never straddle two chunks
+    groups = zone_groups(cat)
+    zones_of_group: dict[str, list] = defaultdict(list)
+    for z in cat.zones.values():
+        zones_of_group[groups[z.host_units[0]]].append(z)
+    parts, zone_rows = [], {}
+    # a zone's host units are in one chunk, so its rows come from the chunk's dicts (no frame round trip)
+    for chunk in unit_chunks(observations, _CHUNK_ROWS, groups):
         cells: dict[tuple, list[dict]] = defaultdict(list)
         for r in records(chunk):
             cells[(r["unit_code"], r["period"], r["indicator"], r["unit"])].append(r)
@@ -157,23 +182,56 @@ def build_panel(observations: pd.DataFrame, cat: Catalog, policy: str = "latest"
                 "indicator": indicator, "unit": unit, "method": "selected", "vintage_policy": policy,
                 **select_cell(cand, policy),
             })
+        in_chunk = {groups.get(c) for c in chunk["unit_code"].unique().tolist()}
+        by_cell = {(r["unit_code"], r["period"], r["indicator"], r["unit"]): r
+                   for r in rows if r["series_kind"] == "unit"}
+        cells_of_unit: dict[str, list[tuple]] = defaultdict(list)
+        for key in by_cell:
+            cells_of_unit[key[0]].append(key[1:])
+        for z in (z for g in in_chunk if g in zones_of_group for z in zones_of_group[g]):
+            zone_rows[z.zone_id] = zone_panel_rows(z, by_cell, cells_of_unit, cat, policy)
         parts.append(pd.DataFrame(rows, columns=PANEL.names))
     unit_rows = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
-    zone_rows = zone_panel(unit_rows, cat, policy)
-    return pd.concat([unit_rows, zone_rows], ignore_index=True) if len(zone_rows) else unit_rows
+    zone_out = [r for z in cat.zones for r in zone_rows.get(z, ())]  # in the catalog's order of zones
+    if not zone_out:
+        return unit_rows
+    return pd.concat([unit_rows, pd.DataFrame(zone_out, columns=PANEL.names)], ignore_index=True)
 
 
-def unit_chunks(frame: pd.DataFrame, size: int) -> Iterator[pd.DataFrame]:
-    """The frame in pieces of about `size` rows, every row of one unit_code in the same piece.
+def zone_groups(cat: Catalog) -> dict[str, str]:
+    """unit code -> its group: a zone's host units share one, and zones that share a host unit are one group.
+
+    Units outside every zone are their own group (absent from the mapping).
+    """
+    group: dict[str, str] = {}
+    for z in cat.zones.values():
+        joined = {group[u] for u in z.host_units if u in group}
+        key = min(joined | {z.zone_id})
+        if joined:
+            for u, g in group.items():
+                if g in joined:
+                    group[u] = key
+        for u in z.host_units:
+            group[u] = key
+    return group
+
+
+def unit_chunks(frame: pd.DataFrame, size: int, groups: dict[str, str] | None = None) -> Iterator[pd.DataFrame]:
+    """The frame in pieces of about `size` rows, every row of one unit_code (and of one group of units, when
+    `groups` maps unit codes to groups) in the same piece.
 
     >>> f = pd.DataFrame({"unit_code": ["b", "a", "b", "c", "a"], "v": range(5)})
     >>> [p["v"].tolist() for p in unit_chunks(f, 2)]
     [[1, 4], [0, 2], [3]]
+    >>> [p["v"].tolist() for p in unit_chunks(f, 2, {"a": "g", "c": "g"})]
+    [[1, 3, 4], [0, 2]]
     """
     if not len(frame):
         yield frame
         return
     codes = frame["unit_code"].astype(object).where(frame["unit_code"].notna(), "").to_numpy()
+    if groups:  # grouped units sort together: "g:" keys apart from plain unit codes
+        codes = np.array([f"g:{groups[c]}" if c in groups else f"u:{c}" for c in codes.tolist()], dtype=object)
     order = np.argsort(codes, kind="stable")
     ordered = codes[order]
     starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])  # each unit's first row in `order`
@@ -185,46 +243,38 @@ def unit_chunks(frame: pd.DataFrame, size: int) -> Iterator[pd.DataFrame]:
     yield frame.iloc[order[begin:]]
 
 
-def zone_panel(unit_rows: pd.DataFrame, cat: Catalog, policy: str) -> pd.DataFrame:
-    """Zone rows from the unit rows of each zone's host units, one zone's rows in memory at a time."""
-    units = unit_rows[unit_rows["series_kind"] == "unit"]
-    positions = units.groupby("unit_code", sort=False).indices if len(units) else {}
-    out = []
-    for z in cat.zones.values():
-        members = z.host_units
-        pos = [positions[m] for m in members if m in positions]
-        if not pos:
-            continue
-        # back from a DataFrame, missing strings are NaN: records() makes them None again before comparing
-        by_cell = {(r["unit_code"], r["period"], r["indicator"], r["unit"]): r
-                   for r in records(units.iloc[np.concatenate(pos)])}
-        keys = {(p, i, u) for (_, p, i, u) in by_cell}
-        zone_out = []
-        for period, indicator, unit in sorted(keys):
-            parts = [by_cell.get((m, period, indicator, unit)) for m in members]
-            row = _zone_row(z, members, period, indicator, unit, parts, by_cell, cat, policy)
-            if row is not None:
-                zone_out.append(row)
-        # shares recomputed from summed parts (only for multi-member zones; one member keeps its own)
-        if len(members) > 1:
-            sums = {(r["period"], r["indicator"], r["unit"]): r for r in zone_out}
-            for share, (num, den) in RATIO_OF_SUMS.items():
-                for (period, ind, unit), n in list(sums.items()):
-                    d = sums.get((period, den, unit))
-                    if ind != num or d is None or n["value"] is None or not d["value"]:
-                        continue
-                    zone_out.append(_zone_base(z, period, n, share, "PCT", policy) | {
-                        "value": n["value"] / d["value"] * 100, "growth_pct": None, "price_basis": "current",
-                        "qualifier": None, "method": "ratio_of_sums",
-                        "source_id": _join(n["source_id"], d["source_id"]),
-                        "source_kind": _join(n["source_kind"], d["source_kind"]),
-                        "vintage": max(v for v in (n["vintage"], d["vintage"]) if v is not None)
-                        if n["vintage"] or d["vintage"] else None,
-                        "obs_ids": _join(n["obs_ids"], d["obs_ids"]), "revised": n["revised"] or d["revised"],
-                        "n_candidates": 2, "n_distinct_values": 1,
-                    })
-        out += zone_out
-    return pd.DataFrame(out, columns=PANEL.names)
+def zone_panel_rows(z, by_cell: dict[tuple, dict], cells_of_unit: dict[str, list[tuple]], cat: Catalog,
+                    policy: str) -> list[dict]:
+    """A zone's rows from the unit rows of its host units (`by_cell`: (unit, period, indicator, unit of
+    measure) -> panel row, `cells_of_unit`: unit -> its (period, indicator, unit of measure) keys; both may
+    hold other units' rows too)."""
+    members = z.host_units
+    keys = {k for m in members for k in cells_of_unit.get(m, ())}
+    zone_out = []
+    for period, indicator, unit in sorted(keys):
+        parts = [by_cell.get((m, period, indicator, unit)) for m in members]
+        row = _zone_row(z, members, period, indicator, unit, parts, by_cell, cat, policy)
+        if row is not None:
+            zone_out.append(row)
+    # shares recomputed from summed parts (only for multi-member zones; one member keeps its own)
+    if len(members) > 1:
+        sums = {(r["period"], r["indicator"], r["unit"]): r for r in zone_out}
+        for share, (num, den) in RATIO_OF_SUMS.items():
+            for (period, ind, unit), n in list(sums.items()):
+                d = sums.get((period, den, unit))
+                if ind != num or d is None or n["value"] is None or not d["value"]:
+                    continue
+                zone_out.append(_zone_base(z, period, n, share, "PCT", policy) | {
+                    "value": n["value"] / d["value"] * 100, "growth_pct": None, "price_basis": "current",
+                    "qualifier": None, "method": "ratio_of_sums",
+                    "source_id": _join(n["source_id"], d["source_id"]),
+                    "source_kind": _join(n["source_kind"], d["source_kind"]),
+                    "vintage": max(v for v in (n["vintage"], d["vintage"]) if v is not None)
+                    if n["vintage"] or d["vintage"] else None,
+                    "obs_ids": _join(n["obs_ids"], d["obs_ids"]), "revised": n["revised"] or d["revised"],
+                    "n_candidates": 2, "n_distinct_values": 1,
+                })
+    return zone_out
 
 
 def _join(*parts: str | None) -> str:

@@ -272,8 +272,8 @@ def to_arrow(df: pd.DataFrame, spec: TableSpec) -> pa.Table:
         elif pa.types.is_timestamp(col.type):
             values = pd.to_datetime(s, utc=True, errors="raise")
             arr = pa.array([None if pd.isna(v) else v.to_pydatetime() for v in values], type=col.type)
-        else:
-            arr = pa.array(_none_for_missing(s), type=col.type)
+        else:  # from_pandas: NaN is missing; Arrow-backed columns convert without a Python object per value
+            arr = pa.array(s, type=col.type, from_pandas=True)
         if not col.nullable and arr.null_count:
             raise ValueError(f"{spec.name}.{col.name}: {arr.null_count} empty values in a required column")
         arrays.append(arr)
