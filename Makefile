@@ -42,9 +42,10 @@ run: install
 bench: install
 	$(RUN) -m bench.run --units 20 --years 5 --repeat 3
 
-# The scale run: 2,000 units x 10 years through the Dask task runner.
+# The scale run: 2,000 units x 10 years through the Dask task runner, then the sequential one (~12 min).
 bench-scale: install
 	$(RUN) -m bench.run --units 2000 --years 10 --repeat 1 --scale-only --runner dask --workers 2
+	$(RUN) -m bench.run --units 2000 --years 10 --repeat 1 --scale-only --runner sequential
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

@@ -141,6 +141,27 @@ def refresh_runs(corpus: dict, work: Path, engine: str, runner_args: list[str]) 
     return out
 
 
+def fixed_cost(base: Path, engine: str, runner_args: list[str], repeat: int) -> float:
+    """Wall time of a cold refresh of a one-document corpus with the same engine and runner: what every refresh
+    pays whatever its size (interpreter and imports, Prefect's server and flow run, the Dask cluster,
+    great-expectations, writing a release and its DuckDB catalog). Median of `repeat` runs."""
+    from bench.corpus import build
+
+    work = base / "1x1"
+    if not (work / "corpus.json").exists():
+        shutil.rmtree(work, ignore_errors=True)
+        (work / "corpus.json").write_text(json.dumps(build(work, 1, 1)))
+    corpus = json.loads((work / "corpus.json").read_text())
+    env = {**os.environ, "BORDERZONES_CATALOG": corpus["catalog"], "PREFECT_HOME": str(work / "prefect_home")}
+    walls = []
+    for _ in range(max(repeat, 2)):
+        wh = work / f"warehouse-{engine}"
+        shutil.rmtree(wh, ignore_errors=True)
+        walls.append(timed([*CLI, "refresh", "--warehouse", str(wh), "--archive", corpus["archive"],
+                            "--no-bundled-curated", "--offline", "--engine", engine, *runner_args], env)["wall_s"])
+    return median(walls)
+
+
 def median(values: list[float]) -> float:
     return statistics.median(values) if values else float("nan")
 
@@ -197,6 +218,7 @@ def main() -> None:
         res[engine]["max_gap_s"] = max(r["max_gap_s"] for r in runs)
         res[engine]["phases"] = {k: median([r["phases"][k] for r in runs if k in r["phases"]])
                                  for k in runs[0]["phases"]}
+        res[engine]["fixed_s"] = fixed_cost(a.work, engine, runner_args if engine == "prefect" else [], a.repeat)
         print(f"{engine}: {res[engine]}", flush=True)
     write_results(res, a)
 
@@ -246,6 +268,11 @@ def write_results(res: dict, a) -> None:
                      f"(to the first zone task {ph.get('to_first_task_s', float('nan')):.1f} s, collecting "
                      f"{ph.get('collect_s', float('nan')):.1f} s, publishing — merge, panel, validation, report, "
                      f"writing, DuckDB catalog — {ph.get('publish_s', float('nan')):.1f} s).")
+        if "fixed_s" in r:
+            fixed = r["fixed_s"]
+            net2, _, share2 = overhead(r, fixed, workers)
+            lines.append(f"  With the refresh's fixed costs taken out instead (a one-document refresh, same engine and "
+                         f"runner: {fixed:.1f} s): {net2:.1f} s, **overhead {share2:.0%}**.")
     if "prefect" in res:
         gap = res["prefect"]["max_gap_s"]
         lines.append(f"- Longest pause between zone-level events in the Prefect runs: {gap:.2f} s.")
