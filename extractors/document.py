@@ -113,6 +113,30 @@ def one_cell_per_line(lines: list[str]) -> tuple[list[list[str]], int] | None:
     return (rows, i) if len(rows) >= 2 else None
 
 
+def pipe_stacked_rows(lines: list[str]) -> tuple[list[list[str]], int] | None:
+    """A table as some pages render it in text: a lone "|" opens each row, then one cell per line,
+    each ending with " |". Returns (rows, lines used) or None.
+
+    >>> pipe_stacked_rows(["|", "指标 |", "绝对数 |", "|", "地区生产总值 |", "95.4 |", "下文"])
+    ([['指标', '绝对数'], ['地区生产总值', '95.4']], 6)
+    """
+    rows: list[list[str]] = []
+    i = 0
+    while i < len(lines) and (lines[i] == "|" or (i == 0 and lines[i].endswith("|"))):
+        cells = []
+        if lines[i] == "|":
+            i += 1
+        while i < len(lines) and lines[i] != "|" and lines[i].endswith("|"):
+            cells.append(lines[i][:-1].strip())
+            i += 1
+        if not cells:
+            break
+        rows.append(cells)
+    if len(rows) < 2 or max(len(r) for r in rows) < 2:
+        return None
+    return rows, i
+
+
 def tables_from_lines(
     lines: list[tuple[str, str]], table_prefix: str, start_index: int = 1
 ) -> tuple[list[Paragraph], list[Table]]:
@@ -135,6 +159,19 @@ def tables_from_lines(
     i = 0
     while i < len(lines):
         text, loc = lines[i]
+        piped = (pipe_stacked_rows([t.strip() for t, _ in lines[i: i + 600]])
+                 if text.strip() == "|" or (text.strip().endswith(" |") and i + 1 < len(lines)
+                                            and lines[i + 1][0].strip().endswith("|")) else None)
+        if piped is not None:
+            flush()
+            if paras and len(paras[-1].text) <= 60 and re.search(r"单位|單位|表\s*\d", paras[-1].text):
+                caption = paras.pop().text
+            rows, used = piped
+            tables.append(Table(tuple(tuple(r) for r in rows), caption,
+                                f"{table_prefix}table={start_index + len(tables)}"))
+            caption = ""
+            i += used
+            continue
         stacked = (one_cell_per_line([t.strip() for t, _ in lines[i: i + 400]])
                    if _HEADER_CELL.match(text.replace("　", " ").strip()) else None)
         if stacked is not None:

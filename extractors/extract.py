@@ -10,14 +10,16 @@ from pathlib import Path
 
 from catalog import Catalog, load_catalog
 from extractors import EXTRACTOR_VERSION
+from extractors.clean import body_tail_start, document_lines, is_navigation, rejoin
 from extractors.decode import decode_bytes, sniff_kind
 from extractors.document import Problem, ReadDocument
 from extractors.docx import read_docx
-from extractors.grammar import DocContext, Observation, SentenceParser, parse_table
+from extractors.grammar import DocContext, Observation, SentenceParser
 from extractors.html import read_html
 from extractors.identify import Identity, identify, is_blocked_text, publication_date
 from extractors.pdf import read_pdf
 from extractors.plaintext import read_text
+from extractors.tables import parse_table
 
 STATUSES = ("ok", "partial", "no_text", "blocked", "not_a_bulletin", "unreadable")
 
@@ -35,6 +37,7 @@ class ExtractResult:
     published: str | None = None  # the publication date the document states (ISO), else None
     observations: list[Observation] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    skipped: list[dict] = field(default_factory=list)  # figures seen and not taken, each with the reason
     extractor_version: str = EXTRACTOR_VERSION
 
     def as_json(self) -> dict:
@@ -70,6 +73,7 @@ class ExtractResult:
                 for o in self.observations
             ],
             "problems": [p.as_dict() for p in self.problems],
+            "skipped": self.skipped,
         }
 
 
@@ -134,15 +138,36 @@ def _dedupe(obs: list[Observation], problems: list[Problem]) -> list[Observation
     return out
 
 
-def _is_listing(doc: ReadDocument) -> bool:
-    """A column page that lists several bulletins (different years) is not a bulletin itself."""
-    years = set()
-    for p in doc.paragraphs[:40]:
-        if len(p.text) <= 60 and re.search(r"统计公报|政府工作报告", p.text):
-            m = re.search(r"((?:19|20)\d{2})\s*年", p.text)
-            if m:
-                years.add(m.group(1))
-    return len(years) >= 2
+def resolve_unit(unit: str, cat: Catalog) -> str | None:
+    """A unit given by the user as a catalog code or a name (official, short or former); None for a
+    place outside the catalog.
+
+    >>> from catalog import load_catalog
+    >>> cat = load_catalog()
+    >>> resolve_unit("150781", cat), resolve_unit("东宁县", cat), resolve_unit("交城县", cat)
+    ('150781', '231086', None)
+    """
+    if unit in cat.units:
+        return unit
+    if re.fullmatch(r"\d+|ZONE:\w+", unit):
+        raise ValueError(f"unknown unit code {unit!r}; see catalog/data/units.csv (or give the unit's name)")
+    return next((n.unit_code for n in cat.unit_names if n.name == unit), None)
+
+
+def _is_listing(texts: list[str]) -> bool:
+    """A column page that lists several documents (titles of different years or units, each a short
+    line) and states no figure of its own is not a document itself."""
+    from extractors.identify import title_year
+
+    titles = set()
+    for t in texts[:80]:
+        if is_navigation(t) or re.search(r"[>»›]", t):
+            continue
+        if len(t) <= 60 and re.search(r"统计公报|政府工作报告", t) and not re.search(r"[，,。；:：]", t):
+            titles.add((title_year(t), re.sub(r"(?:19|20)\d{2}|[^\u3400-\u9fff]", "", t)))
+        elif re.search(r"\d(?:\.\d+)?\s*(?:亿|万|%|元|人)", t):
+            return False  # a statement of a figure: the page has text of its own
+    return len(titles) >= 2
 
 
 def extract_bytes(
@@ -156,50 +181,59 @@ def extract_bytes(
 ) -> ExtractResult:
     cat = cat or load_catalog()
     sha = hashlib.sha256(data).hexdigest()
-    if unit is not None and unit not in cat.units:
-        raise ValueError(f"unknown unit code {unit!r}; see catalog/data/units.csv")
     doc = read_document(data, filename, content_type)
-    result = ExtractResult(sha, "ok", None, unit, cat.display_name(unit), year, None, doc.format,
+    if unit is not None:
+        resolve_unit(unit, cat)  # an unknown code is refused before any work
+    result = ExtractResult(sha, "ok", None, None, None, year, None, doc.format,
                            problems=list(doc.problems))
     if doc.status in ("unreadable", "no_text", "unsupported"):
         result.status = doc.status
         return result
 
-    opening = [p.text for p in doc.paragraphs[:8]]
-    sample = "\n".join(p.text for p in doc.paragraphs[:60])
-    if doc.text_chars < 300 and doc.raw_sample and is_blocked_text(doc.raw_sample):
-        # JavaScript challenges carry their tell-tales in scripts, which the reader drops
-        sample = doc.raw_sample
-    ident: Identity = identify(doc.title_candidates, opening, sample, cat)
+    lines = document_lines(doc.paragraphs)
+    texts = [ln.text for ln in lines]
+    ident: Identity = identify(texts, doc.title_candidates, cat)
+    if not ident.blocked and doc.text_chars < 300 and doc.raw_sample and is_blocked_text(doc.raw_sample):
+        ident.blocked = True  # JavaScript challenges carry their tell-tales in scripts, which the reader drops
     result.title = ident.title
     if ident.blocked:
         result.status = "blocked"
         result.problems.append(Problem("error", "an anti-bot or captcha page, not the document; fetch it by hand "
                                                 "and add it with `borderzones ingest`"))
         return result
-    if ident.kind is None or _is_listing(doc):
+    if ident.kind is None or _is_listing(texts):
         result.status = "not_a_bulletin"
         result.problems.append(Problem("info", f"not a statistical bulletin, work report or statistics news item "
                                                f"(title {ident.title!r})"))
         return result
     result.kind = ident.kind
-    result.unit_code = unit or ident.unit_code
-    result.unit_name = cat.display_name(result.unit_code)
+    if unit is not None:
+        result.unit_code = resolve_unit(unit, cat)
+        result.unit_name = cat.display_name(result.unit_code) if result.unit_code else unit
+    else:
+        result.unit_code, result.unit_name = ident.unit_code, ident.unit_name
     result.data_year = year or ident.data_year
     for severity, message in ident.notes:
-        if (unit and "--unit" in message) or (year and "--year" in message):
+        if (unit and ("--unit" in message or "not a unit of the catalog" in message)) or \
+                (year and "--year" in message):
             continue
         result.problems.append(Problem(severity, message))
+    if unit is not None and result.unit_code is None:
+        result.problems.append(Problem("error", f"{unit} is not a unit of the catalog: its figures are read but have "
+                                                "no unit code"))
 
-    edges = [p.text for p in doc.paragraphs[:12]] + [p.text for p in doc.paragraphs[-12:]]
+    edges = texts[:12] + texts[-12:]
     result.published = publication_date(edges, doc.raw_sample, result.data_year)
-    ctx = DocContext(data_year=result.data_year, default_period=ident.default_period, kind=ident.kind)
+    body = [ln for ln in lines[ident.body_start:] if not is_navigation(ln.text)]
+    body = rejoin(body[: body_tail_start(body, 0)])
+    ctx = DocContext(data_year=result.data_year, default_period=ident.default_period, kind=ident.kind,
+                     unit_name=result.unit_name)
     if year and ident.default_period and not ident.default_period.startswith(str(year)):
         ctx.default_period = None
     parser = SentenceParser(cat, ctx)
     obs: list[Observation] = []
-    for para in doc.paragraphs:
-        obs.extend(parser.parse(para.text, para.locator))
+    for line in body:
+        obs.extend(parser.parse(line.text, line.locator))
     for table in doc.tables:
         obs.extend(parse_table(table, cat, ctx))
     if ident.kind == "census_bulletin":
@@ -207,6 +241,7 @@ def extract_bytes(
         obs = [Observation(**{**o.as_dict(), "indicator": "population_census"})
                if o.indicator == "population_resident" else o for o in obs]
     result.problems.extend(ctx.problems)
+    result.skipped = ctx.skipped
     result.observations = _dedupe(obs, result.problems)
     if not result.observations:
         if ident.kind == "news":
@@ -215,7 +250,7 @@ def extract_bytes(
             return result
         result.problems.append(Problem("error", "no figure of a target indicator was found"))
     has_error = any(p.severity == "error" for p in result.problems)
-    result.status = "partial" if has_error or not result.observations else "ok"
+    result.status = "partial" if has_error or not result.observations or result.unit_code is None else "ok"
     return result
 
 

@@ -23,6 +23,15 @@ _RATIO_SEPS = str.maketrans({"︰": ":", "∶": ":", "：": "："})
 _KEEP = {"，": "\x01", "；": "\x02", "：": "\x03", "（": "\x04", "）": "\x05"}
 _RESTORE = str.maketrans({v: k for k, v in _KEEP.items()})
 _HAN = r"\u3400-\u9fff"
+# Pinyin readings that some mirror sites inject after every character: 统(tǒng)计(jì), 统(tong)计(ji).
+# A reading is a bracketed pinyin syllable (lower case, tone marks or a tone digit) right after a Han
+# character; (GDP), (CPI) and other upper-case glosses are not readings.
+_TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ"
+_PINYIN = re.compile(
+    rf"(?<=[{_HAN}])[ \t]?[(（][ \t]?(?=[a-z{_TONED}]*[aeiouvü{_TONED}])[a-z{_TONED}]{{1,6}}[1-5]?[ \t]?[)）]"
+)
+
+_GDP_CASE = re.compile(r"(?<![A-Za-z])(?:GDp|GdP|Gdp|gDP|gdp|gdP|gDp)(?![A-Za-z])")
 
 _t2s = None
 
@@ -47,8 +56,12 @@ def normalize(text: str) -> str:
     >>> normalize("全年實現地區生產總值 1 億元")
     '全年实现地区生产总值 1 亿元'
     """
+    text = strip_pinyin(text)
+    text = _GDP_CASE.sub("GDP", text)
     text = _FOOTNOTE_PRE.sub("", text)
     text = text.translate(_RATIO_SEPS)
+    # 18，324元: a full-width comma as a thousands separator, right before a unit
+    text = re.sub(r"(?<=\d)，(?=\d{3}(?:[元人吨]|万|亿))", "", text)
     for k, v in _KEEP.items():
         text = text.replace(k, v)
     text = unicodedata.normalize("NFKC", text).translate(_RESTORE)
@@ -64,6 +77,19 @@ def normalize(text: str) -> str:
     # thousands separators: 1,563,506
     text = re.sub(r"(?<=\d),(?=\d{3}(?:\D|$))", "", text)
     return text
+
+
+def strip_pinyin(text: str) -> str:
+    """Remove pinyin readings injected after characters.
+
+    >>> strip_pinyin("国(guó)民经(jīng)济(jì)统(tong)计(ji)公报：地区生产总值(GDP)12亿(yì)元")
+    '国民经济统计公报：地区生产总值(GDP)12亿元'
+    >>> strip_pinyin("面积(km)与产量(t)")   # no vowel: not a reading
+    '面积(km)与产量(t)'
+    """
+    if "(" not in text and "（" not in text:
+        return text
+    return _PINYIN.sub("", text)
 
 
 _CN_DIGITS = "零〇一二两三四五六七八九十百千万亿点"

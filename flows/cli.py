@@ -33,8 +33,9 @@ def _root() -> None:
 @app.command()
 def extract(
     path: Annotated[Path, typer.Argument(help="A bulletin, work report or news item: HTML, PDF or text.")],
-    unit: Annotated[str | None, typer.Option("--unit", help="Unit's administrative code (overrides the document).")]
-    = None,
+    unit: Annotated[str | None, typer.Option(
+        "--unit", help="The unit (overrides the document): a catalog code, or a name; a place outside the catalog "
+                       "is read with no unit code.")] = None,
     year: Annotated[int | None, typer.Option("--year", help="Data year (overrides the document).")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as one JSON object.")] = False,
 ) -> None:
@@ -49,10 +50,15 @@ def extract(
         err_console.print(f"[red]error:[/red] {path}: no such file")
         raise typer.Exit(2)
     cat = load_catalog()
-    if unit is not None and unit not in cat.units:
+    from extractors.extract import resolve_unit
+
+    try:
+        if unit is not None:
+            resolve_unit(unit, cat)
+    except ValueError:
         known = ", ".join(sorted(cat.units))
-        err_console.print(f"[red]error:[/red] unknown unit code {unit!r}; known: {known}")
-        raise typer.Exit(2)
+        err_console.print(f"[red]error:[/red] unknown unit code {unit!r}; known: {known} (or give a unit's name)")
+        raise typer.Exit(2) from None
     if year is not None and not 1949 <= year <= 2100:
         err_console.print(f"[red]error:[/red] --year {year} is not a plausible data year")
         raise typer.Exit(2)
@@ -62,6 +68,96 @@ def extract(
     else:
         _print_result(path, result)
     raise typer.Exit(0 if result.status in EXIT_OK_STATUSES else 2)
+
+
+@app.command("eval")
+def eval_(
+    folder: Annotated[Path, typer.Argument(help="A folder of documents, each with a NAME.expected.json beside it.")],
+    min_precision: Annotated[float, typer.Option("--min-precision", help="Exit 1 below this precision.")] = 0.0,
+    min_recall: Annotated[float, typer.Option("--min-recall", help="Exit 1 below this recall.")] = 0.0,
+    max_lookalikes: Annotated[int, typer.Option("--max-lookalikes",
+                                                help="Exit 1 when more look-alikes are taken.")] = -1,
+    all_statuses: Annotated[bool, typer.Option("--all-statuses",
+                                               help="Exit 1 when any document's status is wrong.")] = False,
+    show: Annotated[bool, typer.Option("--show", help="List every missed, extra and look-alike figure.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the whole evaluation as one JSON object.")] = False,
+) -> None:
+    """Score `extract` on every document in FOLDER against its NAME.expected.json: precision, recall,
+    statuses and look-alikes taken, per document and per class. Exit 1 below the thresholds given."""
+    from catalog import load_catalog
+    from evaluation.score import ExpectationError, evaluate
+
+    if not folder.is_dir():
+        err_console.print(f"[red]error:[/red] {folder}: no such folder")
+        raise typer.Exit(2)
+    try:
+        if as_json:
+            ev = evaluate(folder, load_catalog())
+        else:
+            from rich.progress import Progress
+
+            with Progress(transient=True, console=err_console) as bar:
+                task = bar.add_task("extracting", total=None)
+
+                def step(i: int, n: int, d) -> None:
+                    bar.update(task, completed=i, total=n, description=d.name[:40])
+
+                ev = evaluate(folder, load_catalog(), progress=step)
+    except ExpectationError as err:
+        err_console.print(f"[red]error:[/red] {err}")
+        raise typer.Exit(2) from None
+    t = ev.total
+    failures = []
+    if t.precision < min_precision:
+        failures.append(f"precision {t.precision:.3f} < {min_precision}")
+    if t.recall < min_recall:
+        failures.append(f"recall {t.recall:.3f} < {min_recall}")
+    if max_lookalikes >= 0 and t.lookalikes > max_lookalikes:
+        failures.append(f"{t.lookalikes} look-alikes taken > {max_lookalikes}")
+    if all_statuses and t.statuses_right < t.documents:
+        failures.append(f"{t.documents - t.statuses_right} statuses wrong")
+    if as_json:
+        sys.stdout.write(json.dumps({**ev.as_dict(), "failures": failures}, ensure_ascii=False, indent=2) + "\n")
+        raise typer.Exit(1 if failures else 0)
+    _print_evaluation(ev, show)
+    for f in failures:
+        console.print(f"[red]below threshold:[/red] {f}")
+    raise typer.Exit(1 if failures else 0)
+
+
+def _print_evaluation(ev, show: bool) -> None:
+    docs = Table(show_edge=False, header_style="bold", title="documents")
+    for col in ("document", "status", "expected", "extracted", "matched", "missed", "extra", "look-alikes", "notes"):
+        docs.add_column(col, justify="right" if col in ("expected", "extracted", "matched", "missed", "extra",
+                                                        "look-alikes") else "left")
+    for d in ev.documents:
+        status = d.status if d.status_ok else f"[red]{d.status}[/red] (want {d.expect})"
+        notes = "; ".join(filter(None, [d.error, *d.identity_errors]))
+        bad = d.missed or d.extra or d.lookalikes or not d.status_ok or notes
+        if bad or show:
+            docs.add_row(d.name[:48], status, str(d.expected), str(d.extracted), str(d.matched), str(len(d.missed)),
+                         str(len(d.extra)), str(len(d.lookalikes)), notes[:80])
+    if docs.row_count:
+        console.print(docs)
+    if show:
+        for d in ev.documents:
+            for kind, rows in (("missed", d.missed), ("extra", d.extra), ("look-alike", d.lookalikes)):
+                for o in rows:
+                    console.print(f"  {d.name[:40]} {kind}: {o.get('indicator')} {o.get('period', '')} "
+                                  f"{o.get('value')} {o.get('unit', '')} g={o.get('growth_pct')} "
+                                  f"{o.get('locator') or o.get('why') or ''}")
+    if ev.by_class:
+        ct = Table(show_edge=False, header_style="bold", title="by class")
+        for col in ("class", "documents", "expected", "precision", "recall", "statuses right", "look-alikes"):
+            ct.add_column(col, justify="left" if col == "class" else "right")
+        for k, v in sorted(ev.by_class.items()):
+            ct.add_row(k, str(v.documents), str(v.expected), f"{v.precision:.3f}", f"{v.recall:.3f}",
+                       f"{v.statuses_right}/{v.documents}", str(v.lookalikes))
+        console.print(ct)
+    t = ev.total
+    console.print(f"[bold]{t.documents} documents, {t.expected} expected figures, {t.extracted} extracted: "
+                  f"precision {t.precision:.3f}, recall {t.recall:.3f}, statuses right {t.statuses_right}/"
+                  f"{t.documents}, look-alikes taken {t.lookalikes}, identification errors {t.identity_errors}[/bold]")
 
 
 @app.command()
@@ -593,6 +689,9 @@ def _print_result(path: Path, result) -> None:
     )
     if result.title:
         console.print(f"  title  {result.title}")
+    if result.skipped:
+        console.print(f"  [dim]{len(result.skipped)} figure(s) seen and not taken (another subject, year, target …); "
+                      "--json lists them with the reason[/dim]")
     if result.observations:
         t = Table(show_edge=False, header_style="bold")
         for col in ("indicator", "period", "value", "unit", "growth %", "qualifier", "as printed", "locator"):

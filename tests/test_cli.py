@@ -17,7 +17,7 @@ def test_extract_json_contract():
     res = runner.invoke(app, ["extract", str(DOCS / "mzl_2022_utf8_chrome.html"), "--json"])
     assert res.exit_code == 0, res.output
     out = json.loads(res.stdout)
-    assert set(out) == {"document", "observations", "problems"}
+    assert set(out) == {"document", "observations", "problems", "skipped"}
     assert {"sha256", "unit_code", "unit_name", "data_year", "title", "kind", "status"} <= set(out["document"])
     assert out["document"]["status"] == "ok" and out["document"]["unit_name"] == "满洲里市"
     first = out["observations"][0]
