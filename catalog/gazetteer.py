@@ -14,8 +14,12 @@ from pathlib import Path
 
 GAZETTEER = Path(__file__).parent / "data" / "gazetteer.csv"
 _HAN = re.compile(r"[\u3400-\u9fff]")
-# Autonomous prefectures and counties are usually written short: 黔南布依族苗族自治州 → 黔南州.
-_AUTONOMOUS = re.compile(r"^(?P<stem>[\u3400-\u9fff]{2,}?)(?:[\u3400-\u9fff]{1,3}族)+自治(?P<kind>州|县|旗)$")
+# Autonomous prefectures and counties are usually written short: 黔南布依族苗族自治州 → 黔南州, 黔南.
+_ETHNIC = ("傣族", "景颇族", "哈尼族", "彝族", "藏族", "蒙古族", "回族", "维吾尔族", "壮族", "苗族", "布依族", "侗族", "土家族",
+           "白族", "傈僳族", "拉祜族", "佤族", "纳西族", "羌族", "朝鲜族", "满族", "瑶族", "黎族", "畲族", "仫佬族", "毛南族",
+           "仡佬族", "水族", "哈萨克族", "柯尔克孜族", "塔吉克族", "锡伯族", "达斡尔族", "鄂温克族", "鄂伦春族", "土族", "撒拉族",
+           "东乡族", "保安族", "裕固族", "独龙族", "怒族", "普米族", "阿昌族", "德昂族", "基诺族", "布朗族", "各族")
+_AUTONOMOUS = re.compile(rf"^(?P<stem>[\u3400-\u9fff]{{2,}}?)(?:{'|'.join(_ETHNIC)})+自治(?P<kind>州|县|旗)$")
 LEVEL_RANK = {"province": 0, "prefecture": 1, "county": 2}
 
 
@@ -73,7 +77,7 @@ _STEM_NEXT = re.compile(r"$|[^\u3400-\u9fff]|海关|关区|口岸|实现|完成|
 # Province and prefecture names are often written without their suffix (四川, 成都, 内蒙古); county names
 # are not shortened here (a two-character stem of a county is too often an ordinary word).
 _PROVINCE_STEM = re.compile(r"^(?P<stem>[\u3400-\u9fff]{2,3}?)(?:[\u3400-\u9fff]{1,3}族)*(?:自治区|特别行政区|省|市)$")
-_PREFECTURE_STEM = re.compile(r"^(?P<stem>[\u3400-\u9fff]{2,}?)(?:[\u3400-\u9fff]{1,3}族)*(?:自治州|地区|市|盟|州)$")
+_PREFECTURE_STEM = re.compile(rf"^(?P<stem>[\u3400-\u9fff]{{2,}}?)(?:{'|'.join(_ETHNIC)})*(?:自治州|地区|市|盟|州)$")
 _COMMON_WORDS = {"中山", "白山", "黄山", "红河", "普洱", "大同", "阿里", "和田", "吉安", "永州", "东方", "海东", "通化"}
 
 

@@ -55,6 +55,7 @@ _HEADING = re.compile(
 class Line:
     text: str  # normalised
     locator: str
+    nav: bool = False  # navigation that the raw text shows and normalising hides (spaced menu items)
 
 
 def watermark_tokens(texts: list[str]) -> set[str]:
@@ -148,10 +149,22 @@ def document_lines(paragraphs: list[Paragraph]) -> list[Line]:
     tokens = watermark_tokens(raw)
     out = []
     for p in paragraphs:
-        text = normalize(strip_tokens(p.text, tokens)).strip()
+        raw = strip_tokens(p.text, tokens)
+        text = normalize(raw).strip()
         if text:
-            out.append(Line(text, p.locator))
+            out.append(Line(text, p.locator, _spaced_navigation(raw)))
     return out
+
+
+def _spaced_navigation(raw: str) -> bool:
+    """Navigation that normalising would glue together: menu items or sibling places separated by spaces
+    (首页  政务公开  政务服务 …, 江州区 天等县 大新县 …)."""
+    tokens = raw.replace("\u3000", " ").split()
+    if len(tokens) < 3 or any(re.search(r"[，,。；]|\d", t) for t in tokens):
+        return False
+    places = sum(bool(re.fullmatch(r"[\u3400-\u9fff]{2,8}(?:县|市|区|旗|盟|州|地区|镇|乡)", t)) for t in tokens)
+    menu = sum(len(t) <= 6 for t in tokens)
+    return places >= 3 or (menu == len(tokens) and len(tokens) >= 4)
 
 
 def body_tail_start(lines: list[Line], start: int) -> int:

@@ -54,6 +54,9 @@ CHROME_LINE = re.compile(
     r"Copyright|©|无障碍|适老化|政务微博|政务微信|网站纠错"
 )
 
+_SINGLE_SPACED_ROW = re.compile(
+    r"^[^\d\s，,。；][^\s，,。；]{0,24}(?:\s+(?:[-+]?\d[\d,]*(?:\.\d+)?%?|[-—–…/]+)){1,5}$")
+_SINGLE_SPACED_HEADER = re.compile(r"^(?:指\s?标|项\s?目|指标名称|地区|名称)(?:\s+[^\s，,。；]{1,14}){1,5}$")
 _TEXT_TABLE_SPLIT = re.compile(r"\s*\|\s*|\t+|\s{2,}")
 _NUMERIC_CELL = re.compile(r"^[-+]?\d[\d,]*(\.\d+)?%?$|^[-—–…/]+$")
 
@@ -68,14 +71,21 @@ def split_text_row(line: str) -> list[str] | None:
     ['地区生产总值', '905743', '-2.1']
     >>> split_text_row("全年地区生产总值123亿元，增长6.5%。") is None
     True
+    >>> split_text_row("地区生产总值 2472390 2322142 7.3"), split_text_row("指标 2021年 2020年 比上年增长(%)")
+    (['地区生产总值', '2472390', '2322142', '7.3'], ['指标', '2021年', '2020年', '比上年增长(%)'])
     """
     s = line.strip().strip("|").strip()
     if not s or "。" in s:
         return None
+    single = _SINGLE_SPACED_ROW.match(s) or _SINGLE_SPACED_HEADER.match(s)
+    if single and not re.search(r"\s{2,}|\||\t", s):
+        # text taken from a PDF keeps one space between columns: 地区生产总值 2472390 2322142 7.3
+        return s.split()
     cells = [c.strip() for c in _TEXT_TABLE_SPLIT.split(s) if c.strip()]
     if len(cells) < 2 or not any(_NUMERIC_CELL.match(c.replace(" ", "")) for c in cells[1:]):
         # a header row of a text table has no numbers but several short labelled columns
-        if len(cells) >= 3 and all(len(c) <= 12 for c in cells) and ("|" in s or "\t" in s):
+        if len(cells) >= 3 and all(len(c) <= 12 for c in cells) and (
+                "|" in s or "\t" in s or _HEADER_CELL.match(cells[0].replace("　", " "))):
             return cells
         return None
     return cells
@@ -137,6 +147,14 @@ def pipe_stacked_rows(lines: list[str]) -> tuple[list[list[str]], int] | None:
     return rows, i
 
 
+def _take_caption(paras: list[Paragraph]) -> str:
+    """The caption lines just above a table (表2 …主要经济指标 / 单位：亿元), taken off the prose."""
+    taken: list[str] = []
+    while paras and len(taken) < 2 and len(paras[-1].text) <= 60 and re.search(r"单位|單位|表\s*\d", paras[-1].text):
+        taken.insert(0, paras.pop().text)
+    return " ".join(taken)
+
+
 def tables_from_lines(
     lines: list[tuple[str, str]], table_prefix: str, start_index: int = 1
 ) -> tuple[list[Paragraph], list[Table]]:
@@ -164,9 +182,12 @@ def tables_from_lines(
                                             and lines[i + 1][0].strip().endswith("|")) else None)
         if piped is not None:
             flush()
-            if paras and len(paras[-1].text) <= 60 and re.search(r"单位|單位|表\s*\d", paras[-1].text):
-                caption = paras.pop().text
+            caption = _take_caption(paras)
             rows, used = piped
+            if rows and re.match(r"^(?:单位|單位)\s*[:：]", rows[0][0]):
+                # "单位:亿元 |" opens the first row: it is the caption's unit, not a column
+                caption = f"{caption} {rows[0][0]}".strip()
+                rows = [rows[0][1:], *rows[1:]]
             tables.append(Table(tuple(tuple(r) for r in rows), caption,
                                 f"{table_prefix}table={start_index + len(tables)}"))
             caption = ""
@@ -176,8 +197,7 @@ def tables_from_lines(
                    if _HEADER_CELL.match(text.replace("　", " ").strip()) else None)
         if stacked is not None:
             flush()
-            if paras and len(paras[-1].text) <= 60 and re.search(r"单位|表\s*\d", paras[-1].text):
-                caption = paras.pop().text
+            caption = _take_caption(paras)
             rows, used = stacked
             tables.append(Table(tuple(tuple(r) for r in rows), caption,
                                 f"{table_prefix}table={start_index + len(tables)}"))
@@ -187,8 +207,8 @@ def tables_from_lines(
         i += 1
         cells = split_text_row(text)
         if cells is not None:
-            if not run and paras and len(paras[-1].text) <= 60 and re.search(r"单位|表\s*\d", paras[-1].text):
-                caption = paras.pop().text
+            if not run:
+                caption = _take_caption(paras)
             run.append((cells, text, loc))
             continue
         flush()

@@ -190,9 +190,10 @@ def extract_bytes(
         result.status = doc.status
         return result
 
-    lines = document_lines(doc.paragraphs)
+    all_lines = document_lines(doc.paragraphs)
+    lines = [ln for ln in all_lines if not ln.nav]
     texts = [ln.text for ln in lines]
-    ident: Identity = identify(texts, doc.title_candidates, cat)
+    ident: Identity = identify(texts, doc.title_candidates, cat, chrome=[ln.text for ln in all_lines if ln.nav])
     if not ident.blocked and doc.text_chars < 300 and doc.raw_sample and is_blocked_text(doc.raw_sample):
         ident.blocked = True  # JavaScript challenges carry their tell-tales in scripts, which the reader drops
     result.title = ident.title

@@ -84,7 +84,7 @@ _GROWTH = re.compile(
 _DOWN_VERBS = {"下降", "降幅为", "降幅", "下滑", "回落", "减少", "降低", "负增长", "降"}
 _MULTIPLE = re.compile(r"(?:是|为|相当于)(?:上年|去年|上年同期|上年的|去年同期)的?(?P<num>\d+(?:\.\d+)?)倍")
 _FLAT = re.compile(r"持平")
-_AVERAGE_BEFORE = re.compile(r"(?:两年平均|三年平均|年均|年平均|平均每年|平均)$")
+_AVERAGE_BEFORE = re.compile(r"(?:两年平均|三年平均|年均|年平均|平均每年|平均)(?:分别)?$")
 _INCREMENT_BEFORE = re.compile(r"(?:增加|减少|增长|下降|净增|新增|净减|增|减|多|少)了?$")
 _FROM_BEFORE = re.compile(r"(?:由|从)(?:[^，,]{0,10}的)?$")
 _COMPARABLE = re.compile(r"可比价|不变价|可比口径")
@@ -223,7 +223,8 @@ _SUBJECT_END = re.compile(r"(?:海关|关区|口岸|口岸站|市|县|区|旗|�
 
 
 def _clause_start_ok(sentence: str, start: int) -> bool:
-    before = sentence[:start]
+    before = re.sub(r"^\s*(?:[(（][一二三四五六七八九十\d]{1,3}[)）]|\d{1,2}[.、．]|[一二三四五六七八九十]{1,3}、)", "",
+                    sentence[:start])
     verbs = re.sub(r"(?:实现|完成|累计|共|全年|年内|预计|\s)+$", "", before)
     if _SUBJECT_END.search(verbs) and not re.search(r"(?:对|与|向|从|自|经)[\u3400-\u9fff]{0,8}$", verbs):
         return True
@@ -487,6 +488,43 @@ def _plan_end(text: str) -> int | None:
     return 2005 + 5 * n
 
 
+@dataclass
+class _NameRun:
+    """A list of names (外贸进出口、出口、进口分别完成…), with the span the names take."""
+
+    span: tuple[int, int]
+    codes: list[str]
+    text: str
+
+    def start(self) -> int:
+        return self.span[0]
+
+    def end(self) -> int:
+        return self.span[1]
+
+    def group(self, _: int = 0) -> str:
+        return self.text
+
+
+def _name_runs(sentence: str, hits: list[_Hit]) -> list[_NameRun]:
+    """Runs of two or more target names joined only by 、/和/及/与 and followed by 分别."""
+    names = [h for h in hits if h.indicator is not None]
+    runs: list[_NameRun] = []
+    i = 0
+    while i < len(names):
+        j = i
+        while j + 1 < len(names) and names[j + 1].mention and names[j].mention and \
+                re.fullmatch(r"\s*[、和及与]\s*", sentence[names[j].end:names[j + 1].start]):
+            j += 1
+        if j > i and names[i].mention:
+            codes = [h.indicator for h in names[i:j + 1]]
+            end = names[j].end
+            if len(set(codes)) == len(codes) and _RESPECTIVELY.search(sentence[end:end + 8]):
+                runs.append(_NameRun((names[i].start, end), codes, sentence[names[i].start:end]))
+        i = j + 1
+    return runs
+
+
 class SentenceParser:
     def __init__(self, cat: Catalog, ctx: DocContext):
         self.cat = cat
@@ -567,6 +605,11 @@ class SentenceParser:
         """Observations of one line (a paragraph, a PDF line group, a table-less text line)."""
         text = normalize(text)
         self.ctx.section = section_of(text, self.ctx.section, self.ctx.kind)
+        if self.ctx.section.mode == "five_year" and self.ctx.data_year and re.match(
+                rf"^(?:据预计[，,：:]?|预计[，,：:]?)?(?:全年|今年|去年|过去一年|过去的一年|一年来|{self.ctx.data_year}\s*年)",
+                text):
+            # a five-year review that turns to the past year (2017年是…的一年。/ 据预计，全年…)
+            self.ctx.section = Section("outcome", self.ctx.section.heading)
         if _HEADING_LINE.match(text) and len(text) <= 30:
             # 二、民营经济: a section about a part of the economy; its figures are that part's
             own = _OWNERSHIP_HEADING.search(text)
@@ -656,7 +699,7 @@ class SentenceParser:
         else:
             start_carry = self._topic if offset > 0 or self._topic.kind == "ownership" else UNIT
         lists, list_spans = self._lists(sentence, offset, locator, comparable, qualifier, hits, subjects,
-                                        start_carry, target_at, five_year)
+                                        start_carry, target_at, five_year, full or sentence)
         out.extend(lists)
         mentions: list[tuple[_Hit, list[Observation]]] = []
         first_name = next((h.start for h in hits if h.indicator), len(sentence))
@@ -774,6 +817,8 @@ class SentenceParser:
         for m in _LIST_GROWTH.finditer(sentence):
             if not (m.group("resp") or m.group("resp2")) or any(a <= m.start() < b for a, b in list_spans):
                 continue
+            if _AVERAGE_BEFORE.search(sentence[:m.start()]):
+                continue  # 年均分别增长…: averages over several years
             nums = re.findall(r"-?\d+(?:\.\d+)?(?=%|\s?(?:、|和|与|及|,|，))|-?\d+(?:\.\d+)?%", m.group("nums"))
             nums = [n.rstrip("%") for n in nums]
             before = [(h, obs) for h, obs in mentions if h.start < m.start()]
@@ -901,6 +946,19 @@ class SentenceParser:
                 out.append(t)
         return out
 
+    def _shared_unit(self, seg: str, last: _Quantity, n: int) -> list[_Quantity] | None:
+        """分别完成137.11、98.63、38.48亿元: bare numbers that share the unit printed after the last one."""
+        m = re.search(r"((?:\d+(?:\.\d+)?\s?[、和与及,，]\s?){%d})$" % (n - 1), seg[:last.start])
+        if not m:
+            return None
+        nums = re.findall(r"\d+(?:\.\d+)?", m.group(1))
+        out = []
+        for k, raw in enumerate(nums):
+            pos = m.start(1) + m.group(1).find(raw)
+            out.append(_Quantity(pos, pos + len(raw), Decimal(raw), f"{raw}{last.unit_raw}", last.unit_raw, last.family,
+                                 last.multiple, last.qualifier if k == 0 else None))
+        return [*out, last]
+
     def _port_pair(self, seg: str, period: str, quantities: list[_Quantity], growths: list[_Growth],
                    qualifier: str | None, loc: str, context: str) -> list[Observation]:
         """A port's tonnage and, in the same clause, its goods value (货值/贸易额)."""
@@ -982,16 +1040,20 @@ class SentenceParser:
 
     def _lists(self, sentence: str, offset: int, locator: str, comparable: bool, qualifier: str | None,
                hits: list[_Hit], subjects: list[Subject], start_carry: Subject, target_at: int,
-               five_year: bool) -> tuple[list[Observation], list[tuple[int, int]]]:
+               five_year: bool, full: str = "") -> tuple[list[Observation], list[tuple[int, int]]]:
         """第一、二、三产业增加值分别为a亿元、b亿元和c亿元，分别增长x%、y%和z%."""
         out: list[Observation] = []
         spans: list[tuple[int, int]] = []
         for pattern, codes_for in (
+            (None, lambda m: m.codes),
             (_SECTOR_LIST, lambda m: ["va_primary", "va_secondary", "va_tertiary"]),
             (_TRADE_LIST, lambda m: ["exports" if g == "出口" else "imports" for g in m.groups()]),
             (_INCOME_LIST, lambda m: ["urban_income", "rural_income"]),
         ):
-            for m in pattern.finditer(sentence):
+            found = pattern.finditer(sentence) if pattern is not None else _name_runs(sentence, hits)
+            for m in found:
+                if any(a <= m.start() < b for a, b in spans):
+                    continue  # inside a list already read
                 rest = sentence[m.end():]
                 respectively = _RESPECTIVELY.search(rest[:16])
                 paired = _LIST_GROWTH.search(rest[:40])
@@ -1009,7 +1071,7 @@ class SentenceParser:
                 if subject.kind == "unit" and subject is UNIT:
                     subject = start_carry
                 fake = _Hit(m.start(), m.end(), m.group(0), codes[0], True)
-                _, why = self._scope(fake, sentence, seg, subject, target_at, five_year)
+                _, why = self._scope(fake, sentence, seg, subject, target_at, five_year, full)
                 if why:
                     spans.append((m.start(), m.end() + stop))
                     if re.search(r"\d", seg):
@@ -1017,6 +1079,8 @@ class SentenceParser:
                     continue
                 growths = [g for g in _growths(seg) if g.pct is not None]
                 lg = _LIST_GROWTH.search(seg)
+                if lg and _AVERAGE_BEFORE.search(seg[:lg.start()]):
+                    lg, growths = None, []  # 年均分别增长a%和b%: averages over several years
                 if lg and len(growths) < len(codes):
                     # 分别增长3.2%、7.8%和6.1%: one verb for the whole list
                     sign = -1 if lg.group("verb") in ("下降", "减少", "比降") else 1
@@ -1030,6 +1094,9 @@ class SentenceParser:
                 if to:
                     qs = [q for q in qs if q.start >= to.end()]  # 分别由A、B增加到C、D: the end points
                 qs = [q for q in qs if self.cat.canonical_unit(codes[0], q.family)][: len(codes)]
+                if len(qs) == 1 and len(codes) > 1:
+                    shared = self._shared_unit(seg, qs[0], len(codes))
+                    qs = shared or qs
                 gs = growths[: len(codes)]
                 if (qs and len(qs) != len(codes)) or (gs and len(gs) != len(codes)):
                     self._problem("warning", f"list of {len(codes)} names with {len(qs)} values and {len(gs)} "

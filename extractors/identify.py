@@ -261,7 +261,7 @@ def _name_by_form(text: str, pattern: re.Pattern[str]) -> str | None:
     '白榆县'
     """
     m = pattern.search(text)
-    if not m or _NOT_A_NAME.match(m.group("name")):
+    if not m or _NOT_A_NAME.match(m.group("name")) or re.search(r"全|年|我|本|上半|季度|月", m.group("name")):
         return None
     return m.group("name")
 
@@ -288,6 +288,7 @@ def _title_unit(title: str, cat: Catalog) -> tuple[str | None, str | None, list[
 
         if is_stem(name) and len(places_named(name)) == 1:
             name = places_named(name)[0].name  # 辽源 → 辽源市
+            code = next((n.unit_code for n in cat.unit_names if n.name == name), None)
     return code, name, []
 
 
@@ -301,14 +302,27 @@ def _is_title_line(text: str) -> bool:
 def _opening_unit(lines: list[str], cat: Catalog) -> tuple[str | None, str | None]:
     """The unit an untitled document is about: the place its opening names most (outside comparisons
     such as 高于全省), or what its issuer or speaker line names."""
+    from extractors.clean import is_navigation
+    from extractors.scope import subunit_breakdown_at
+
     counts: dict[tuple[str, str | None], list[int]] = {}
-    text = "\n".join(lines)[:1500]
+    kept = [ln for ln in lines if not is_navigation(ln)]
+    text = "\n".join(kept)[:900]
+    cut = subunit_breakdown_at(text)
+    if cut is not None:
+        text = text[:cut]  # 分县（市、区）看，甲区…: the sub-units, not the document's unit
     for s, e, name, code, level in _places(text, cat):
         if level == "province" or _REFERENCE_PLACE.search(text[max(0, s - 3):s]):
             continue
         if text[e:e + 1] == "、" or text[max(0, s - 1):s] in ("、", "于"):
             continue  # 仅次于上海、深圳、北京: places listed for comparison
-        counts.setdefault((name, code), []).append(s)
+        if re.search(r"(?:据|经|由)$", text[max(0, s - 1):s]):
+            continue  # 据西双版纳州统计局反馈: who says so
+        if re.match(r"\s?\d{1,2}月\d{1,2}日电", text[e:e + 8]) or re.search(r"(?:新华社|中新社|中新网|电讯)\s?$",
+                                                                           text[max(0, s - 4):s]):
+            continue  # 新华社哈尔滨2月23日电: where the wire was filed
+        weight = 3 if re.match(r"(?:统计局|人民政府|调查队)", text[e:e + 5]) and (s == 0 or text[s - 1] == "\n") else 1
+        counts.setdefault((name, code), []).extend([s] * weight)
     if not counts:
         by_form = _name_by_form(text[:300], _OPENING_NAME)
         return (None, by_form) if by_form else _county_stem_unit(text)
@@ -328,6 +342,47 @@ def _opening_unit(lines: list[str], cat: Catalog) -> tuple[str | None, str | Non
 
         if is_stem(name) and len(places_named(name)) == 1:
             name = places_named(name)[0].name  # 成都 → 成都市
+            code = next((n.unit_code for n in cat.unit_names if n.name == name), None)
+    return code, name
+
+
+def _portal_unit(chrome: list[str], cat: Catalog) -> tuple[str | None, str | None]:
+    """The unit whose site carries the page, when the document itself never names it: the portal's
+    name (某某市人民政府门户网站, <title> … - 某某盟人民政府) or its menu (走进某某)."""
+    found: list[tuple[str | None, str]] = []
+    for line in chrome:
+        for m in re.finditer(r"([\u3400-\u9fff]{2,12}?)(?:人民政府(?:门户)?网站?|人民政府|统计局|政府网)|走进([\u3400-\u9fff]{2,8})",
+                             line):
+            text = m.group(1) or m.group(2)
+            if m.group(2):
+                # 走进西双版纳数据发布: the longest place name the menu item starts with
+                from catalog.gazetteer import places_named
+
+                for k in range(min(len(text), 9), 1, -1):
+                    head = text[:k]
+                    catalog = next((n.unit_code for n in cat.unit_names if n.name == head), None)
+                    if catalog or places_named(head):
+                        text = head
+                        break
+                else:
+                    continue
+            places = [p for p in _places(text, cat) if p[4] != "province"] or [
+                (0, len(text), text, None, "county")] if m.group(2) else [p for p in _places(text, cat)
+                                                                          if p[4] != "province"]
+            if places:
+                _, _, name, code, _ = places[-1]
+                found.append((code or next((n.unit_code for n in cat.unit_names if n.name == name), None), name))
+    names = {n for _, n in found}
+    if len(names) != 1:
+        return None, None
+    code, name = found[0]
+    from catalog.gazetteer import is_stem, places_named
+
+    if code is None and is_stem(name) and len(places_named(name)) == 1:
+        name = places_named(name)[0].name
+        code = next((n.unit_code for n in cat.unit_names if n.name == name), None)
+    if code:
+        name = cat.units[code].name_zh
     return code, name
 
 
@@ -344,11 +399,13 @@ def _county_stem_unit(text: str) -> tuple[None, str | None]:
             if places_named(m.group(1) + suffix):
                 found[m.group(1) + suffix] = found.get(m.group(1) + suffix, 0) + 3
     for stem in set(re.findall(r"[\u3400-\u9fff]{2}", text)):
+        if stem[0] in "全我本该各州市县区旗盟省" or stem in ("上下", "经济", "人民"):
+            continue
         for suffix in ("市", "县"):
             name = stem + suffix
             if name in found or not places_named(name):
                 continue
-            n = text.count(stem)
+            n = len(re.findall(rf"{stem}(?=[县市全委]|[^\u3400-\u9fff]|$|经济|人民|上下|发展|实现)", text))
             if n >= 3:
                 found[name] = n
     if not found:
@@ -367,7 +424,7 @@ def _ancestors(cat: Catalog, code: str) -> set[str]:
     return out
 
 
-def identify(lines: list[str], title_candidates: list[str], cat: Catalog) -> Identity:
+def identify(lines: list[str], title_candidates: list[str], cat: Catalog, chrome: list[str] | None = None) -> Identity:
     """Identify a document from its normalised lines (in order) and the title candidates its reader
     found (<title>, headings). A title names one unit, one year and a document kind; a line listing
     many years or units is navigation. Without a title, the opening sentences name unit and year."""
@@ -392,6 +449,10 @@ def identify(lines: list[str], title_candidates: list[str], cat: Catalog) -> Ide
         if _title_kind(line) and _is_title_line(line):
             title_idx, title = i, line
             break
+    if title is not None and title_idx and not _places(title, cat) and not _name_by_form(title, _TITLE_NAME):
+        prev = head[title_idx - 1]
+        if len(prev) <= 20 and not is_navigation(prev) and not re.search(r"[，,。：:]", prev):
+            title = prev + title  # 红柳园市2020年 / 国民经济和社会发展统计公报: a title wrapped onto two lines
     if title is None:
         title = next((t for t in cands if _title_kind(t) and _is_title_line(t)), None)
     ident.body_start = title_idx + 1 if title_idx is not None else prose_at
@@ -409,6 +470,9 @@ def identify(lines: list[str], title_candidates: list[str], cat: Catalog) -> Ide
             kind = "bulletin"
         else:
             kind = "news"
+        from extractors.clean import _DATELINE
+
+        cands = [c for c in cands if not _DATELINE.search(c)]
         title = title or next((c for c in cands if not is_navigation(c)), None) or \
             next((ln for ln in head[:ident.body_start + 3] if not is_navigation(ln) and len(ln) <= 60
                   and not re.match(r"^[一二三四五六七八九十]+、", ln)), None)
@@ -438,6 +502,9 @@ def identify(lines: list[str], title_candidates: list[str], cat: Catalog) -> Ide
         year = title_y or _leading_year(body[:3]) or _news_year(body)
     if year is None and kind == "news":
         year = _dateline_year(head)
+        month = _dateline_month(head)
+        if year and month and month <= 3 and re.search(r"全年|去年", body_text[:600]):
+            year -= 1  # a January item on the year just ended: its 全年 is that year
     ident.data_year = year
     if kind == "news" or (kind == "bulletin" and not (title and _title_kind(title))):
         # a part-year item: the period its headline or first sentence names holds for the whole text
@@ -460,6 +527,8 @@ def identify(lines: list[str], title_candidates: list[str], cat: Catalog) -> Ide
         ident.notes.append(("error", f"the title names several units ({', '.join(clash)}); pass --unit"))
     elif name is None:
         code, name = _opening_unit(head[max(0, (title_idx or 0) - 1):ident.body_start + 12], cat)
+    if name is None and not clash:
+        code, name = _portal_unit([*head[:ident.body_start], *cands, *(chrome or [])], cat)
     if name is None and not clash:
         if title and re.search(r"塔城(?![市地])", title):
             ident.notes.append(("error", "塔城 alone may mean 塔城市 (654201) or 塔城地区 (654200); pass --unit"))
@@ -501,9 +570,15 @@ def _leading_year(lines: list[str]) -> int | None:
 
 
 def _caption_year(lines: list[str]) -> int | None:
-    """A table or chart caption naming the year ("2022年全区生产总值及其增长速度")."""
+    """The year a bulletin's captions and year-end statements point at: "2022年全区生产总值及其增长速度",
+    "图1 2016-2020年全市地区生产总值…" (the last year of the span), "2020年末全市常住人口…"."""
     for line in lines[:40]:
-        m = re.match(r"^(?:图\s*\d+\s*|表\s*\d+\s*)?((?:19|20)\d{2})\s*年[^\d,，。]{2,30}$", line)
+        m = re.match(r"^(?:图\s*\d+\s*|表\s*\d+\s*)?(?:(?:19|20)\d{2}\s*[-—~至到]\s*)?((?:19|20)\d{2})\s*年"
+                     r"[^\d,，。]{2,30}$", line)
+        if m:
+            return int(m.group(1))
+    for line in lines[:40]:
+        m = re.search(r"((?:19|20)\d{2})\s*年(?:末|底)全(?:市|县|区|旗|盟|州)", line)
         if m:
             return int(m.group(1))
     return None
@@ -537,7 +612,7 @@ def _work_report_year(lines: list[str], title_y: int | None) -> tuple[int | None
             m = re.match(r"^((?:19|20)\d{2})\s*年\s*[，,]?\s*(?:是|全县|全市|全区|全旗|在|面对|我们)", nxt)
             if m and (title_y is None or int(m.group(1)) in (title_y, title_y - 1)):
                 return int(m.group(1)), None
-    for line in lines[:25]:
+    for line in ["".join(lines[:25])]:
         m = _DELIVERY.search(line)
         if m:
             y, mo = int(m.group(1)), int(m.group(2))
@@ -567,6 +642,15 @@ def _news_year(lines: list[str]) -> int | None:
         r"\d{1,2}月\d{1,2}日)", text):
         if int(m.group(1)) >= 1990:  # a bulletin's figures; 1903年 is history
             return int(m.group(1))
+    return None
+
+
+def _dateline_month(lines: list[str]) -> int | None:
+    for line in lines[:12]:
+        if len(line) <= 60:
+            m = _DATE_CN.search(line) or _DATE_ISO.search(line)
+            if m:
+                return int(m.group(2))
     return None
 
 

@@ -65,6 +65,7 @@ def normalize(text: str) -> str:
     for k, v in _KEEP.items():
         text = text.replace(k, v)
     text = unicodedata.normalize("NFKC", text).translate(_RESTORE)
+    text = re.sub(r"(?<=\d)\s?：\s?(?=\d)", ":", text)  # 4.1：32.2：63.7, a ratio with full-width colons
     text = text.replace("\u00a0", " ").replace("\u200b", "")
     if re.search(r"[^\x00-\u3000]", text):
         text = _to_simplified(text)

@@ -8,7 +8,8 @@ from extractors.document import CHROME_LINE, ReadDocument, tables_from_lines
 
 # A page copied as one long line: its headings, captions and table rows are still marked in it.
 _INLINE_BREAKS = re.compile(
-    r"\s+(?=[一二三四五六七八九十]{1,2}、\S)|\s+(?=(?:表|图)\s?\d{1,2}\s)|\s*\|\s+\|\s*|(?<=。)\s+(?=\S)")
+    r"\s+(?=[一二三四五六七八九十]{1,2}、\S)|\s+(?=(?:表|图)\s?\d{1,2}\s)|\s*\|\s+\|\s*|(?<=。)\s+(?=\S)|"
+    r"\s+(?=(?:指\s?标|项\s?目)\s*\|)")
 
 
 def split_long_line(line: str) -> list[str]:
@@ -16,8 +17,8 @@ def split_long_line(line: str) -> list[str]:
     table-row separators ("| |") and sentence ends that separate its parts.
 
     >>> page = "2013年某市统计公报 一、综合 全年地区生产总值33.46亿元。 表1 主要指标 指标 | 绝对数 | | GDP | 3 |"
-    >>> split_long_line(page + " 以下文字" * 60)[:4]
-    ['2013年某市统计公报', '一、综合 全年地区生产总值33.46亿元。', '表1 主要指标 指标 | 绝对数', 'GDP | 3 |']
+    >>> split_long_line(page + " 以下文字" * 60)[:5]
+    ['2013年某市统计公报', '一、综合 全年地区生产总值33.46亿元。', '表1 主要指标', '指标 | 绝对数', 'GDP | 3 |']
     """
     if len(line) <= 300:
         return [line]

@@ -37,7 +37,7 @@ def table_subject(table: Table, cat: Catalog, ctx: DocContext) -> str | None:
     """Why a table is not about the document's unit and year, or None when it is."""
     finder = SubjectFinder(cat, ctx.unit_name)
     first = " ".join(table.rows[0]) if table.rows else ""
-    for text in (normalize(table.caption), normalize(first)):
+    for text, is_caption in ((normalize(table.caption), True), (normalize(first), False)):
         if not text:
             continue
         lex = lexicon(cat)
@@ -45,7 +45,8 @@ def table_subject(table: Table, cat: Catalog, ctx: DocContext) -> str | None:
         for sub in finder.subjects(text, masked):
             if sub.kind not in ("unit",):
                 return f"the table is about {sub.text} ({sub.kind})"
-        other = other_year_in_head(text, ctx.data_year)
+        # a caption naming another year; a header's year columns (2021年 2020年) are columns, not the subject
+        other = other_year_in_head(text, ctx.data_year) if is_caption else None
         if other and not re.search(r"(?:19|20)\d{2}\s*年?\s*[-—~至到]", text):
             return f"the table is about {other}"
     return None
