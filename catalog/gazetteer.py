@@ -15,10 +15,56 @@ from pathlib import Path
 GAZETTEER = Path(__file__).parent / "data" / "gazetteer.csv"
 _HAN = re.compile(r"[\u3400-\u9fff]")
 # Autonomous prefectures and counties are usually written short: 黔南布依族苗族自治州 → 黔南州, 黔南.
-_ETHNIC = ("傣族", "景颇族", "哈尼族", "彝族", "藏族", "蒙古族", "回族", "维吾尔族", "壮族", "苗族", "布依族", "侗族", "土家族",
-           "白族", "傈僳族", "拉祜族", "佤族", "纳西族", "羌族", "朝鲜族", "满族", "瑶族", "黎族", "畲族", "仫佬族", "毛南族",
-           "仡佬族", "水族", "哈萨克族", "柯尔克孜族", "塔吉克族", "锡伯族", "达斡尔族", "鄂温克族", "鄂伦春族", "土族", "撒拉族",
-           "东乡族", "保安族", "裕固族", "独龙族", "怒族", "普米族", "阿昌族", "德昂族", "基诺族", "布朗族", "各族")
+_ETHNIC = (
+    "傣族",
+    "景颇族",
+    "哈尼族",
+    "彝族",
+    "藏族",
+    "蒙古族",
+    "回族",
+    "维吾尔族",
+    "壮族",
+    "苗族",
+    "布依族",
+    "侗族",
+    "土家族",
+    "白族",
+    "傈僳族",
+    "拉祜族",
+    "佤族",
+    "纳西族",
+    "羌族",
+    "朝鲜族",
+    "满族",
+    "瑶族",
+    "黎族",
+    "畲族",
+    "仫佬族",
+    "毛南族",
+    "仡佬族",
+    "水族",
+    "哈萨克族",
+    "柯尔克孜族",
+    "塔吉克族",
+    "锡伯族",
+    "达斡尔族",
+    "鄂温克族",
+    "鄂伦春族",
+    "土族",
+    "撒拉族",
+    "东乡族",
+    "保安族",
+    "裕固族",
+    "独龙族",
+    "怒族",
+    "普米族",
+    "阿昌族",
+    "德昂族",
+    "基诺族",
+    "布朗族",
+    "各族",
+)
 _AUTONOMOUS = re.compile(rf"^(?P<stem>[\u3400-\u9fff]{{2,}}?)(?:{'|'.join(_ETHNIC)})+自治(?P<kind>州|县|旗)$")
 LEVEL_RANK = {"province": 0, "prefecture": 1, "county": 2}
 
@@ -71,9 +117,11 @@ def _index() -> tuple[dict[str, tuple[Place, ...]], dict[str, list[str]]]:
 
 
 _STEMS: set[str] = set()
-_STEM_NEXT = re.compile(r"$|[^\u3400-\u9fff]|海关|关区|口岸|实现|完成|全年|今年|去年|上半年|前三季度|外贸|"
+_STEM_NEXT = re.compile(
+    r"$|[^\u3400-\u9fff]|海关|关区|口岸|实现|完成|全年|今年|去年|上半年|前三季度|外贸|"
     r"进出口|出口|进口|经济|"
-                        r"地区生产总值|生产总值|市委|市政府|统计|全市|全州|全盟|全区|全省|首次|连续|GDP|的|是|在|作为|已|已经|与|和")
+    r"地区生产总值|生产总值|市委|市政府|统计|全市|全州|全盟|全区|全省|首次|连续|GDP|的|是|在|作为|已|已经|与|和"
+)
 # Province and prefecture names are often written without their suffix (四川, 成都, 内蒙古); county names
 # are not shortened here (a two-character stem of a county is too often an ordinary word).
 _PROVINCE_STEM = re.compile(r"^(?P<stem>[\u3400-\u9fff]{2,3}?)(?:[\u3400-\u9fff]{1,3}族)*(?:自治区|特别行政区|省|市)$")
@@ -118,11 +166,19 @@ def find_places(text: str) -> list[PlaceMention]:
         hit = None
         for name in first.get(text[i], ()):
             if text.startswith(name, i):
-                if len(name) <= 2 and i > 0 and _HAN.match(text[i - 1]) and not _after_place(text, i) and \
-                        not (name in _STEMS and text[i - 1] in "据在对与和及年月日是为从到于中由经向"):
+                if (
+                    len(name) <= 2
+                    and i > 0
+                    and _HAN.match(text[i - 1])
+                    and not _after_place(text, i)
+                    and not (name in _STEMS and text[i - 1] in "据在对与和及年月日是为从到于中由经向")
+                ):
                     continue
-                if name in _STEMS and not _STEM_NEXT.match(text[i + len(name):]) and \
-                        by_name[name][0].level != "province":
+                if (
+                    name in _STEMS
+                    and not _STEM_NEXT.match(text[i + len(name) :])
+                    and by_name[name][0].level != "province"
+                ):
                     continue  # a stem counts before a non-Han character or a word that goes with a place name
                 hit = name
                 break
@@ -136,7 +192,7 @@ def find_places(text: str) -> list[PlaceMention]:
 
 def _after_place(text: str, i: int) -> bool:
     """A short name right after a province or prefecture name (安徽省泾县) is a name."""
-    return bool(re.search(r"(?:省|自治区|市|州|盟|地区)$", text[max(0, i - 8):i]))
+    return bool(re.search(r"(?:省|自治区|市|州|盟|地区)$", text[max(0, i - 8) : i]))
 
 
 def deepest(mentions: list[PlaceMention]) -> PlaceMention | None:

@@ -948,7 +948,7 @@ class SentenceParser:
 
     def _shared_unit(self, seg: str, last: _Quantity, n: int) -> list[_Quantity] | None:
         """分别完成137.11、98.63、38.48亿元: bare numbers that share the unit printed after the last one."""
-        m = re.search(r"((?:\d+(?:\.\d+)?\s?[、和与及,，]\s?){%d})$" % (n - 1), seg[:last.start])
+        m = re.search(rf"((?:\d+(?:\.\d+)?\s?[、和与及,，]\s?){{{n - 1}}})$", seg[:last.start])
         if not m:
             return None
         nums = re.findall(r"\d+(?:\.\d+)?", m.group(1))

@@ -346,13 +346,15 @@ def _opening_unit(lines: list[str], cat: Catalog) -> tuple[str | None, str | Non
     return code, name
 
 
+_PORTAL = re.compile(r"([\u3400-\u9fff]{2,12}?)(?:人民政府(?:门户)?网站?|人民政府|统计局|政府网)|走进([\u3400-\u9fff]{2,8})")
+
+
 def _portal_unit(chrome: list[str], cat: Catalog) -> tuple[str | None, str | None]:
     """The unit whose site carries the page, when the document itself never names it: the portal's
     name (某某市人民政府门户网站, <title> … - 某某盟人民政府) or its menu (走进某某)."""
     found: list[tuple[str | None, str]] = []
     for line in chrome:
-        for m in re.finditer(r"([\u3400-\u9fff]{2,12}?)(?:人民政府(?:门户)?网站?|人民政府|统计局|政府网)|走进([\u3400-\u9fff]{2,8})",
-                             line):
+        for m in _PORTAL.finditer(line):
             text = m.group(1) or m.group(2)
             if m.group(2):
                 # 走进西双版纳数据发布: the longest place name the menu item starts with
