@@ -74,7 +74,9 @@ def split_text_row(line: str) -> list[str] | None:
     >>> split_text_row("地区生产总值 2472390 2322142 7.3"), split_text_row("指标 2021年 2020年 比上年增长(%)")
     (['地区生产总值', '2472390', '2322142', '7.3'], ['指标', '2021年', '2020年', '比上年增长(%)'])
     """
-    s = line.strip().strip("|").strip()
+    from extractors.numbers import strip_pinyin
+
+    s = strip_pinyin(line).strip().strip("|").strip()
     if not s or "。" in s:
         return None
     single = _SINGLE_SPACED_ROW.match(s) or _SINGLE_SPACED_HEADER.match(s)

@@ -116,13 +116,42 @@ def _subsumes(a: Observation, b: Observation) -> bool:
     )
 
 
+def _digits(v: float) -> int:
+    """Decimal places of a figure as stored: 126.2635 → 4."""
+    text = f"{v:.10f}".rstrip("0")
+    return len(text.split(".")[1]) if "." in text else 0
+
+
+def _rounds_to(precise: float, rounded: float) -> bool:
+    """>>> _rounds_to(126.2635, 126.3), _rounds_to(126.2635, 126.2), _rounds_to(12.0, 12.5)
+    (True, False, False)
+    """
+    d = _digits(rounded)
+    return d < _digits(precise) and abs(round(precise, d) - rounded) < 10 ** -(d + 6)
+
+
 def _dedupe(obs: list[Observation], problems: list[Problem]) -> list[Observation]:
     """Drop repeats (a figure in the text and again in a table, or its growth rate alone); keep both
     values of a figure stated twice differently, and flag it."""
     out: list[Observation] = []
+    exact = {(o.indicator, o.period, o.unit): o.value for o in obs
+             if o.value is not None and o.qualifier not in ("lower_bound", "approximate")}
+    precise: dict[tuple, float] = {}
+    for o in obs:
+        key = (o.indicator, o.period, o.unit)
+        if o.value is not None and (key not in precise or _digits(o.value) > _digits(precise[key])):
+            precise[key] = o.value
     for o in obs:
         if any(_subsumes(k, o) for k in out):
             continue
+        key = (o.indicator, o.period, o.unit)
+        if o.qualifier == "lower_bound" and key in exact and o.value is not None and o.value <= exact[key]:
+            continue  # 突破600亿元 beside the exact 617.88亿元: the bound says less
+        if o.qualifier == "approximate" and key in exact and o.value is not None and \
+                abs(o.value - exact[key]) <= 0.05 * abs(exact[key]):
+            continue  # 约117亿元 beside the exact figure
+        if o.value is not None and key in precise and precise[key] != o.value and _rounds_to(precise[key], o.value):
+            continue  # 126.3亿元 in the text, 1262635万元 in the table: one figure, the table's digits kept
         out = [k for k in out if not _subsumes(o, k)] + [o]
     out.sort(key=lambda o: obs.index(o))
     by_key: dict[tuple, list[Observation]] = defaultdict(list)

@@ -66,7 +66,8 @@ _GENERIC_STOP = re.compile(
 )
 _QUALIFIER_PRE = {"突破": "lower_bound", "超过": "lower_bound", "超": "lower_bound", "逾": "lower_bound",
                   "迈上": "lower_bound", "跨越": "lower_bound", "跃上": "lower_bound", "站上": "lower_bound",
-                  "跨上": "lower_bound", "迈入": "lower_bound", "突破了": "lower_bound",
+                  "跨上": "lower_bound", "迈入": "lower_bound", "突破了": "lower_bound", "首破": "lower_bound",
+                  "首次突破": "lower_bound", "首超": "lower_bound",
                   "近": "approximate", "约": "approximate", "将近": "approximate", "接近": "approximate"}
 _VALUE_CLAUSE = re.compile(
     r"^(?:总量|总额|规模|实现|完成|突破|超过|超|共|累计|总计|合计|折合|折|约合|约|近|预计|全年|年末|达到|达|为|"
@@ -181,7 +182,7 @@ def lexicon(cat: Catalog) -> Lexicon:
     raws = [r for r in cat.raw_units if r not in {"个", "亿"}]
     unit_alt = "|".join(re.escape(u) for u in sorted(raws, key=len, reverse=True))
     quantity = re.compile(
-        r"(?P<pre>突破了|突破|超过|将近|接近|超|逾|近|约|迈上|跨越|跃上|站上|跨上|迈入)?(?<![\d.])"
+        r"(?P<pre>突破了|首次突破|突破|超过|将近|接近|首破|首超|超|逾|近|约|迈上|跨越|跃上|站上|跨上|迈入)?(?<![\d.])"
         r"(?P<num>\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百千点]+)"
         rf"(?P<suffix>余|多)?\s?(?P<unit>{unit_alt}|亿(?=[，,。；;、)）]))(?!\s?[/每])(?P<post>左右|以上|大关|台阶)?"
         r"(?!(?:的|级|以上的|以下的|以上|以下)?(?:项目|企业|单位|规模|工程|级))"
@@ -390,20 +391,31 @@ def _is_level(seg: str, q: _Quantity) -> bool:
     return not _FROM_BEFORE.search(before)
 
 
+_QUARTER_ALONE = re.compile(r"(?<![前上下一])(?:第?[二三四]季度)")
+
+
 def _sentence_period(sentence: str, mention_start: int, ctx: DocContext) -> str | None:
     head = sentence[:mention_start]
     part = part_year_period(head, ctx.data_year)
     if part:
         return part
+    if _QUARTER_ALONE.search(head):
+        return None  # 三季度: the quarter alone, or the year to its end? Not said: not read
     m = _LEADING_YEAR.match(sentence)
     if m and ctx.default_period is None:
         return m.group(0)[:4]
     if re.search(r"(?:全年|年末|年底)", head) and ctx.data_year:
         return str(ctx.data_year)
+    if ctx.carried_period == "?":
+        return None
     return ctx.carried_period or ctx.period
 
 
 _FULL_STOP = re.compile(r"[。！？!?]")
+_SHARE_OF = r"[^。]{0,40}?(?:占[^。，,；]{0,12}?)?(?:的)?(?:比重|占比)(?:为|是|达)?"
+_SPREAD_SHARES = re.compile(
+    rf"第一产业{_SHARE_OF}(?P<a>\d+(?:\.\d+)?)%[^。]{{0,80}}?第二产业{_SHARE_OF}(?P<b>\d+(?:\.\d+)?)%[^。]{{0,80}}?"
+    rf"第三产业{_SHARE_OF}(?P<c>\d+(?:\.\d+)?)%")
 _CONVERSION = re.compile(r"^\s*(?:按[^。；，,]{0,40}?(?:汇率|美元)[^。；]{0,30}?)?(?:计算|"
     r"折算)?[，,]?\s*(?:约合|折合|合|折算为|计算为|折)"
                          r"(?:美元|人民币)?\s*约?")
@@ -540,6 +552,26 @@ class SentenceParser:
         self._in_part = False
         self._last_money: Observation | None = None  # the last money figure, for a conversion that follows it
 
+    def _spread_structure(self, full: str, m: re.Match, offset: int, locator: str) -> list[Observation]:
+        """第一产业增加值…，占生产总值的比重为8.7%；第二产业…比重46.3%；第三产业…比重45.0%: the structure, stated
+        sector by sector in one sentence."""
+        parts = [Decimal(m.group(k)) for k in ("a", "b", "c")]
+        loc = f"{locator};chars={offset + m.start()}-{offset + m.end()}"
+        hits = _hits(full, self.lex)
+        subject = subject_at(full, m.start(), self.subjects.subjects(full, [(h.start, h.end) for h in hits
+                                                                           if h.indicator]))
+        if subject is UNIT and self._carry.kind != "unit" and _CONTINUES.match(full):
+            subject = self._carry
+        if subject.kind != "unit" or abs(sum(parts) - 100) > Decimal("1.5"):
+            return []
+        period = _sentence_period(full, m.start(), self.ctx)
+        if period is None or other_year_in_head(full[:m.start()], self.ctx.data_year):
+            return []
+        raw = ":".join(str(p) for p in parts)
+        codes = ("structure_primary", "structure_secondary", "structure_tertiary")
+        return [Observation(c, period, float(p), "PCT", None, None, None, raw, "%", None, loc, full.strip())
+                for c, p in zip(codes, parts, strict=True)]
+
     def _conversion(self, full: str, offset: int, locator: str) -> list[Observation]:
         """"人均地区生产总值200647元。按当年平均汇率折合30206美元": the figure before, in the other currency."""
         prev = self._last_money
@@ -652,10 +684,15 @@ class SentenceParser:
         if part:
             # "1-7月，全市…；…。进口…": the part of the year named at a sentence's head holds for the rest of the line
             self.ctx.carried_period = part
+        elif _QUARTER_ALONE.search(full[:min(first_name, 40)]):
+            self.ctx.carried_period = "?"  # an unclear quarter holds for the rest of the line too
         self._parent_full = None
         estimate_at = full.find("预计")
         if "预计" in full and re.search(r"预计(?:到|至)(?:19|20)\d{2}年", full):
             estimate_at = -1  # 预计到2025年: a projection, handled as a target
+        spread = _SPREAD_SHARES.search(full) if not _SHARES.search(full) else None
+        if spread:
+            out.extend(self._spread_structure(full, spread, offset, locator))
         for m in [*_SUB_STOP.finditer(full), None]:
             end = m.end() if m else len(full)
             part = full[pos:end]
@@ -893,10 +930,10 @@ class SentenceParser:
                 primary = exact or primary
             if growth is None and growth_ok:
                 growth = next((g for g in growths if a <= g.start < b), None)
-                if growth is None and primary is not None and c_no == 1:
-                    # 进出口总额1745.5亿元，21.4%。: a rate with its verb left out, right after the level
-                    bare = re.fullmatch(r"(?:同比|比上年)?\s?(-?\d+(?:\.\d+)?)%[。；;！!]?", clause)
-                    if bare:
+                if growth is None and primary is not None and (c_no == 1 or (c_no > 1 and growth_ok)):
+                    # 进出口总额1745.5亿元，21.4%。/ …，比上年6.2%。: a rate with its verb left out
+                    bare = re.fullmatch(r"(?:同比|比上年|较上年)?\s?(-?\d+(?:\.\d+)?)%[。；;！!]?", clause)
+                    if bare and (c_no == 1 or re.match(r"(?:同比|比上年|较上年)", clause)):
                         growth = _Growth(a, b, float(bare.group(1)), clause, None)
             if c_no == 0 and primary is None:
                 bare = _BARE_NUMBER.match(clause)

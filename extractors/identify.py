@@ -459,6 +459,8 @@ def identify(lines: list[str], title_candidates: list[str], cat: Catalog, chrome
         title = next((t for t in cands if _title_kind(t) and _is_title_line(t)), None)
     ident.body_start = title_idx + 1 if title_idx is not None else prose_at
     kind = _title_kind(title) if title else None
+    if kind == "work_report" and re.search(r"解读|一图读懂|数说|看点|要点|亮点|\d(?:\.\d+)?\s?(?:亿|万)", title):
+        kind = "news"  # 政府工作报告解读|2020年郑州GDP12003亿元: a news item about the report, dated by its figures
     body = head[ident.body_start:ident.body_start + 30]
     body_text = "\n".join(body)
     if kind is None:

@@ -375,6 +375,9 @@ class SubjectFinder:
                     if name not in self.own and not (code and code in self.own_codes) and self.unit_name:
                         found[i] = Subject("other_port", sub.text, sub.start)
                         break
+        # a place in brackets is a note on the subject, not a subject (全市（含辛集市）生产总值)
+        brackets = _bracket_spans(sentence)
+        found = [x for x in found if not any(a < x.start < b for a, b in brackets)]
         # a longer subject wins over one inside it (满洲里口岸 over 满洲里)
         found.sort(key=lambda x: (x.start, -len(x.text)))
         out: list[Subject] = []
@@ -399,6 +402,16 @@ class SubjectFinder:
                 self.own.add(m.text)  # 成都 for 成都市
             out.append((m.start, m.end, m.text, None))
         return out
+
+
+def _bracket_spans(s: str) -> list[tuple[int, int]]:
+    spans, stack = [], []
+    for i, ch in enumerate(s):
+        if ch in "(（":
+            stack.append(i)
+        elif ch in ")）" and stack:
+            spans.append((stack.pop(), i + 1))
+    return spans
 
 
 def clause_bounds(sentence: str) -> list[tuple[int, int]]:
