@@ -149,11 +149,16 @@ def pipe_stacked_rows(lines: list[str]) -> tuple[list[list[str]], int] | None:
     return rows, i
 
 
+# A table row with one filled cell above the header (| 凭祥综合保税区 | | |): the table's subject or unit.
+_LONE_CELL = re.compile(r"^\|\s*[^|\d]{2,30}?\s*(?:\|\s*){2,}$")
+
+
 def _take_caption(paras: list[Paragraph]) -> str:
     """The caption lines just above a table (表2 …主要经济指标 / 单位：亿元), taken off the prose."""
     taken: list[str] = []
-    while paras and len(taken) < 2 and len(paras[-1].text) <= 60 and re.search(r"单位|單位|表\s*\d", paras[-1].text):
-        taken.insert(0, paras.pop().text)
+    while paras and len(taken) < 3 and len(paras[-1].text) <= 60 and (
+            re.search(r"单位|單位|表\s*\d", paras[-1].text) or _LONE_CELL.match(paras[-1].text)):
+        taken.insert(0, paras.pop().text.strip("| "))
     return " ".join(taken)
 
 

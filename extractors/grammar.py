@@ -442,11 +442,12 @@ _OWNERSHIP_HEADING = re.compile(r"民营经济|非公有制经济|非公经济|�
 _FIGURE = re.compile(r"\d(?![\d.]*\s*(?:年|月|日))")
 _SUB_STOP = re.compile(r"[；;]")
 # A ；-part that opens like this states something new, not another part of the whole before it.
-_PART_CARRY = {"ownership", "customs", "port", "zone", "partner", "goods", "other_port", "station"}
+_PART_CARRY = {"ownership", "partner", "goods", "mode"}
 _FRESH = re.compile(r"^\s*(?:全年|年末|年底|全市|全县|全区|全旗|全盟|全州|我市|我县|全地区)")
 _CONTINUES = re.compile(r"^\s*(?:其中|同比|分别|该|比上年|较上年|增长|下降|货值|进出口货值)")
 _NOMINAL = re.compile(r"名义|按现价|按当年价|现价|当年价格")
 _REAL = re.compile(r"实际|扣除价格因素|剔除价格因素|按可比价|可比价格")
+_GLUED_HEADING = re.compile(r"^\s*(?:[一二三四五六七八九十]{1,3}、|[(（][一二三四五六七八九十]{1,3}[)）])[^\s，,。；：:\d]{1,14}\s+(?=\S)")
 _CAPTION_RUN = re.compile(
     r"^\s*(?:图|表)\s*\d+[^，,。；]*?(?=全年|年末|年底|全县|全市|全区|全旗|全盟|全州|初步核算|据初步|根据|经|按常住|$)"
     r"|^\s*(?:图|表)\s*\d+[^，,。；]*?单位\s*[:：]\s*\S{1,4}\s*")
@@ -705,6 +706,13 @@ class SentenceParser:
 
     def _sentence(self, sentence: str, offset: int, locator: str, estimate: bool = False,
                   full: str | None = None) -> list[Observation]:
+        heading = _GLUED_HEADING.match(sentence)
+        if heading:
+            # "五、对外贸易和口岸 全年外贸进出口…": a heading the page ran into its first sentence
+            offset += heading.end()
+            sentence = sentence[heading.end():]
+            if full is not None:
+                full = full[full.find(sentence):] if sentence in full else full
         cap = _CAPTION_RUN.match(sentence)
         if cap:
             # figure and table captions carry year ranges, not data; one without a sentence end runs into
@@ -799,8 +807,13 @@ class SentenceParser:
             mentions.append((h, found))
             out.extend(found)
         self._named_before = named_here or self._named_before
+        # what a following 其中/同比 sentence continues: the subject the sentence opened on (its first
+        # name's), or the one it named last when it opened on none
+        first = next((h.end for h in hits if h.indicator), None)
+        head_subject = subject_at(sentence, first, subjects) if first is not None else UNIT
         end_subject = subject_at(sentence, len(sentence), subjects)
-        self._carry = start_carry if end_subject is UNIT else end_subject
+        chosen = head_subject if head_subject is not UNIT or first is not None else end_subject
+        self._carry = start_carry if chosen is UNIT else chosen
         out = self._respectively(sentence, mentions, out, list_spans)
         return out
 

@@ -137,6 +137,11 @@ def read_html(text: str) -> ReadDocument:
     )
     doc.paragraphs = paras
     for t_no, (line_idx, rows, caption) in enumerate(tables, start=1):
+        if caption and not re.search(r"单位|單位", caption):
+            # <caption>表1 …</caption> with the unit in a paragraph just above the table (单位：亿元)
+            above = [ln for ln in lines[max(0, line_idx - 2):line_idx] if len(ln) <= 30 and re.search(r"单位|單位", ln)]
+            if above:
+                caption = f"{caption} {above[-1]}"
         if not caption:
             # the caption or 单位 line usually sits just above the table
             before = [ln for ln in lines[max(0, line_idx - 2):line_idx] if len(ln) <= 80]

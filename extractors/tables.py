@@ -26,6 +26,9 @@ _NUM_CELL = re.compile(r"^[-+]?\d+(?:\.\d+)?$")
 _CONSTANT_PRICES = re.compile(r"可比价|不变价")
 
 
+_PORT_ROWS = {"port_trade_value", "customs_district_trade", "port_cargo"}
+
+
 def _cell_number(cell: str) -> Decimal | None:
     t = normalize(cell).replace(" ", "").rstrip("%")
     if _NUM_CELL.match(t):
@@ -130,7 +133,9 @@ def parse_table(table: Table, cat: Catalog, ctx: DocContext) -> list:
         growth = _cell_number(r[growth_col]) if growth_col is not None and growth_col < len(r) else None
         if value is None and growth is None:
             continue
-        if why:
+        if why and not (code in _PORT_ROWS and re.search(r"\((?:port|customs)\)$", why)):
+            # a table about a port or customs district: its own rows (口岸进出口货值, 关区进出口总额) are read;
+            # its 出口/进口 and a bare 进出口总额 are the port's, not the unit's
             ctx.skip(code, r[value_col] if value is not None and value_col is not None else r[growth_col or 0],
                      why, loc)
             continue
