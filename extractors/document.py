@@ -93,7 +93,7 @@ def split_text_row(line: str) -> list[str] | None:
     return cells
 
 
-_HEADER_CELL = re.compile(r"^(?:指\s*标(?:名称)?|项\s*目|名\s*称)$")
+_HEADER_CELL = re.compile(r"^(?:指\s*[标標](?:名称|名稱)?|[项項]\s*目|名\s*[称稱])$")
 _HEADER_FIELD = re.compile(r"绝对[数值额]|单位|增长|增速|比上年|同比|%|％|总量|数值|(?:19|20)\d{2}年")
 _SHORT_NUMBER = re.compile(r"^[-+]?\d[\d,]*(?:\.\d+)?%?$|^[-—–…/]+$")
 
@@ -149,6 +149,7 @@ def pipe_stacked_rows(lines: list[str]) -> tuple[list[list[str]], int] | None:
     return rows, i
 
 
+_SUBJECT_LINE = re.compile(r"(?:综合保税区|綜合保稅區|保税区|合作区|合作區|开发区|開發區|试验区|試驗區|口岸|海关|海關|关区|關區|园区|園區)$")
 # A table row with one filled cell above the header (| 凭祥综合保税区 | | |): the table's subject or unit.
 _LONE_CELL = re.compile(r"^\|\s*[^|\d]{2,30}?\s*(?:\|\s*){2,}$")
 
@@ -157,7 +158,8 @@ def _take_caption(paras: list[Paragraph]) -> str:
     """The caption lines just above a table (表2 …主要经济指标 / 单位：亿元), taken off the prose."""
     taken: list[str] = []
     while paras and len(taken) < 3 and len(paras[-1].text) <= 60 and (
-            re.search(r"单位|單位|表\s*\d", paras[-1].text) or _LONE_CELL.match(paras[-1].text)):
+            re.search(r"单位|單位|表\s*\d", paras[-1].text) or _LONE_CELL.match(paras[-1].text) or
+            (len(paras[-1].text) <= 24 and _SUBJECT_LINE.search(paras[-1].text))):
         taken.insert(0, paras.pop().text.strip("| "))
     return " ".join(taken)
 

@@ -442,7 +442,7 @@ _OWNERSHIP_HEADING = re.compile(r"民营经济|非公有制经济|非公经济|�
 _FIGURE = re.compile(r"\d(?![\d.]*\s*(?:年|月|日))")
 _SUB_STOP = re.compile(r"[；;]")
 # A ；-part that opens like this states something new, not another part of the whole before it.
-_PART_CARRY = {"ownership", "partner", "goods", "mode"}
+_PART_CARRY = {"ownership", "partner", "goods", "mode", "zone", "port", "customs", "other_port", "station"}
 _FRESH = re.compile(r"^\s*(?:全年|年末|年底|全市|全县|全区|全旗|全盟|全州|我市|我县|全地区)")
 _CONTINUES = re.compile(r"^\s*(?:其中|同比|分别|该|比上年|较上年|增长|下降|货值|进出口货值)")
 _NOMINAL = re.compile(r"名义|按现价|按当年价|现价|当年价格")
@@ -739,7 +739,7 @@ class SentenceParser:
         hits = _hits(sentence, self.lex)
         subjects = self.subjects.subjects(sentence, [(h.start, h.end) for h in hits if h.indicator])
         if _CONTINUES.match(sentence) or (self._in_part and not _FRESH.match(sentence) and
-                                          self._carry.kind in _PART_CARRY):
+                                          self._carry.kind in _PART_CARRY and self._carry.named):
             start_carry = self._carry
         else:
             start_carry = self._topic if offset > 0 or self._topic.kind == "ownership" else UNIT

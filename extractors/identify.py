@@ -642,32 +642,40 @@ def _news_year(lines: list[str]) -> int | None:
     """The year a news item's first sentences give its figures for (2019年一季度, 2021年，全市 …): the
     first year that is not a point of comparison (比2020年, 自2016年以来)."""
     text = "".join(lines[:6])[:900]
-    for m in re.finditer(r"(?<![比较与同自从至于到])((?:19|20)\d{2})\s*年(?!以来|以前|前|[-—~至到]|"
-        r"\d{1,2}月\d{1,2}日)", text):
+    for m in re.finditer(r"(?<![比较与同自从至于到])((?:19|20)\d{2})\s*年(?!以来|以前|前|[-—~至到]|\d{1,2}月\d{1,2}日)", text):
         if int(m.group(1)) >= 1990:  # a bulletin's figures; 1903年 is history
             return int(m.group(1))
+    # "2020年以来，…。全年…": the year the item reviews
+    m = re.search(r"((?:19|20)\d{2})\s*年以来", text)
+    if m and re.search(r"全年", text):
+        return int(m.group(1))
     return None
 
 
 def _dateline_month(lines: list[str]) -> int | None:
+    dates = []
     for line in lines[:12]:
         if len(line) <= 60:
             m = _DATE_CN.search(line) or _DATE_ISO.search(line)
             if m:
-                return int(m.group(2))
-    return None
+                dates.append((int(m.group(1)), int(m.group(2))))
+    return min(dates)[1] if dates else None
 
 
 def _dateline_year(lines: list[str]) -> int | None:
+    """The year of the item's dateline: the earliest date line (a mirror's 发布时间 is later than the
+    paper's own date)."""
+    years = []
     for line in lines[:12]:
         if len(line) <= 60:
             m = _DATE_CN.search(line) or _DATE_ISO.search(line)
             if m:
-                return int(m.group(1))
+                years.append(int(m.group(1)))
+                continue
             m = re.search(r"(?<!\d)\d{1,2}[./]\d{1,2}[./]((?:19|20)\d{2})(?!\d)", line)  # 26.07.2016
             if m:
-                return int(m.group(1))
-    return None
+                years.append(int(m.group(1)))
+    return min(years) if years else None
 
 
 def is_blocked_text(text: str) -> bool:

@@ -261,7 +261,11 @@ _SUBJECTS = (
     ),
     ("ownership", re.compile("|".join(_OWNERSHIP))),
     ("level_part", re.compile(r"(?:市|县|区|旗|州|盟)本级|本级")),
-    ("place_form", re.compile(rf"(?:(?<=[，,。；\s的])|^)[{_HAN}]{{2,3}}(?:县|市|旗)(?={'|'.join(_PLACE_FORM_NEXT)})")),
+    (
+        "place_form",
+        re.compile(rf"(?:(?<=[，,。；\s的])|(?<=同期)|^)[{_HAN}]{{2,3}}(?:县|市|旗)(?={'|'.join(_PLACE_FORM_NEXT)})"),
+    ),
+    ("place", re.compile(rf"(?<=相邻的|邻近的|毗邻的|周边的)[{_HAN}]{{1,5}}(?:县|市|旗|区)")),
     (
         "town",
         re.compile(rf"[{_HAN}]{{2,4}}?(?:镇|乡|街道|苏木|社区)(?![{_HAN}]{{0,1}}(?:村|居民|人口|常住|城镇化|企业))"),
@@ -276,11 +280,15 @@ _UNIT_WORDS = re.compile(
 
 @dataclass(frozen=True)
 class Subject:
+    """What a clause is about. `named` is False when only an indicator's own name says it (口岸 in
+    口岸进出口货运量): such a subject holds for its figure, not for the ；-parts after it."""
+
     # unit | customs | port | other_port | zone | station | partner | other_place | goods | mode | ownership |
     # level_part | town | place
     kind: str
     text: str
     start: int
+    named: bool = True
 
 
 UNIT = Subject("unit", "", 0)
@@ -339,9 +347,9 @@ class SubjectFinder:
             # 口岸进出口货值, 关区进出口: the name itself says whose figure it is
             name = sentence[a:b]
             if name.startswith("口岸"):
-                found.append(Subject("port", name[:2], a))
+                found.append(Subject("port", name[:2], a, named=False))
             elif name.startswith(("关区", "海关")):
-                found.append(Subject("customs", name[:2], a))
+                found.append(Subject("customs", name[:2], a, named=False))
             elif name.startswith(("民营经济", "非公有制经济", "非公经济")):
                 found.append(Subject("ownership", name[:4], a))
         for kind, pattern in _SUBJECTS:
