@@ -476,10 +476,11 @@ def identify(lines: list[str], title_candidates: list[str], cat: Catalog, chrome
             kind = "news"
         from extractors.clean import _DATELINE
 
-        cands = [c for c in cands if not _DATELINE.search(c)]
+        cands = [c for c in cands if not _DATELINE.search(c) and not (len(c) <= 40 and _DATE_CN.search(c))]
         title = title or next((c for c in cands if not is_navigation(c)), None) or \
             next((ln for ln in head[:ident.body_start + 3] if not is_navigation(ln) and len(ln) <= 60
-                  and not re.match(r"^[一二三四五六七八九十]+、", ln)), None)
+                  and not re.match(r"^[一二三四五六七八九十]+、", ln) and not _DATELINE.search(ln)
+                  and not (len(ln) <= 40 and _DATE_CN.search(ln))), None)
     ident.kind = kind
     ident.title = title
 
@@ -655,7 +656,8 @@ def _news_year(lines: list[str]) -> int | None:
 def _dateline_month(lines: list[str]) -> int | None:
     dates = []
     for line in lines[:12]:
-        if len(line) <= 60:
+        line = line[:40]
+        if True:
             m = _DATE_CN.search(line) or _DATE_ISO.search(line)
             if m:
                 dates.append((int(m.group(1)), int(m.group(2))))
@@ -667,7 +669,8 @@ def _dateline_year(lines: list[str]) -> int | None:
     paper's own date)."""
     years = []
     for line in lines[:12]:
-        if len(line) <= 60:
+        line = line[:40]  # a date line, or the head of a paragraph a page glued it to
+        if True:
             m = _DATE_CN.search(line) or _DATE_ISO.search(line)
             if m:
                 years.append(int(m.group(1)))

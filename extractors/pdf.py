@@ -16,6 +16,7 @@ MAX_PAGES = 300
 MAX_BYTES = 100 * 1024 * 1024  # bulletins are a few MB; a larger file is something else
 MAX_SECONDS = 120.0  # reading stops after this long, with a problem, keeping the pages read so far
 _PAGE_NUMBER = re.compile(r"^[-—–\s]*(第\s*)?\d{1,4}\s*(页|/\s*\d+)?[-—–\s]*$")
+_DATE_LINE = re.compile(r"(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|(?:19|20)\d{2}-\d{1,2}-\d{1,2}")
 _PARA_START = re.compile(
     r"^([一二三四五六七八九十]+、|[(（][一二三四五六七八九十\d]+[)）]|\d+[.、](?!\d)|图\s*\d|表\s*\d|注[:：]|附注)"
 )
@@ -42,7 +43,8 @@ def _join_lines(lines: list[str]) -> list[str]:
             re.match(r"^[\d.]+\s?(?:亿|万|元|%|人|吨)", nxt) and not re.search(r"[。：:！？]$", line))
         if split_figure:
             continue
-        if re.search(r"[。：:！？]$", line) or len(line) < 0.6 * full or (_PARA_START.match(line) and len(line) < full):
+        if re.search(r"[。：:！？]$", line) or len(line) < 0.6 * full or (_PARA_START.match(line) and len(line) < full) \
+                or (len(line) <= 40 and _DATE_LINE.search(line)):
             paras.append(cur)
             cur = ""
     if cur:

@@ -386,6 +386,9 @@ class SubjectFinder:
         # a place in brackets is a note on the subject, not a subject (全市（含辛集市）生产总值)
         brackets = _bracket_spans(sentence)
         found = [x for x in found if not any(a < x.start < b for a, b in brackets)]
+        # 牡丹江市全市…: a 全市 right after a place name is that place's whole, not the document's unit
+        places_end = {x.start + len(x.text) for x in found if x.kind in ("place", "place_form")}
+        found = [x for x in found if not (x.kind == "unit" and x.text.startswith("全") and x.start in places_end)]
         # a longer subject wins over one inside it (满洲里口岸 over 满洲里)
         found.sort(key=lambda x: (x.start, -len(x.text)))
         out: list[Subject] = []
