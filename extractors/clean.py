@@ -36,7 +36,9 @@ _TAIL_START = re.compile(
 _WATERMARK = re.compile(r"(?<=[\u3400-\u9fff，。；：、！？,.;:!?）)”\s])([A-Za-z][A-Za-z0-9]{1,4})(?=\s|$|"
     r"[\u3400-\u9fff])")
 _MIXED_MARK = re.compile(
-    r"(?<=[\u3400-\u9fff，。；：、）)])((?=[A-Za-z]*[a-z])(?=[A-Za-z]*[A-Z])[A-Za-z]{3,4})(?=\s|$|[\u3400-\u9fff（(])")
+    r"(?<=[\u3400-\u9fff，。；：、）)%\d])((?=[A-Za-z]*[a-z])(?=[A-Za-z]*[A-Z])[A-Za-z]{3,4})(?=\s|$|[\u3400-\u9fff（(。，；\d])"
+    # an upper-case one where no word can be: glued inside a Chinese word, or at a line end after Chinese text
+    r"|(?<=[\u3400-\u9fff])([A-Z]{3})(?=[\u3400-\u9fff])|(?<=[\u3400-\u9fff。；：，%])([A-Z]{3})(?=\s*$)")
 _SPACED_MARK = re.compile(r"(?:(?<=[\s，；。,;])|^)((?:[\u3400-\u9fff]{2,6}\s?){1,2}|[A-Za-z][A-Za-z0-9.]{2,14})(?=\s)")
 _KNOWN_LATIN = {"GDP", "CPI", "PPI", "PMI", "TEU", "GNP", "AAA", "AAAA", "AAAAA", "PM", "IT", "VR", "AR", "APP",
                 "ICP", "CEO", "WTO", "RCEP", "ASEAN", "EMS", "ETC", "LED", "LNG", "SUV", "GPS", "KTV", "CBD", "FDI",
@@ -78,7 +80,8 @@ def watermark_tokens(texts: list[str]) -> set[str]:
     # a reprint site's line-end marks are sometimes all different (…完成51.7亿元。FlY （二）…): a mixed-case
     # three-letter token glued to Chinese text is one whatever its count
     for t in texts:
-        out |= {m.group(1) for m in _MIXED_MARK.finditer(t) if m.group(1) not in _KNOWN_LATIN}
+        out |= {tok for m in _MIXED_MARK.finditer(t) if (tok := m.group(1) or m.group(2) or m.group(3))
+                and tok not in _KNOWN_LATIN}
     return out
 
 

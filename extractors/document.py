@@ -55,8 +55,9 @@ CHROME_LINE = re.compile(
 )
 
 _SINGLE_SPACED_ROW = re.compile(
-    r"^[^\d\s，,。；][^\s，,。；]{0,24}(?:\s+(?:[-+]?\d[\d,]*(?:\.\d+)?%?|[-—–…/]+)){1,5}$")
-_SINGLE_SPACED_HEADER = re.compile(r"^(?:指\s?标|项\s?目|指标名称|地区|名称)(?:\s+[^\s，,。；]{1,14}){1,5}$")
+    r"^[^\d\s，,。；][^\s，,。；]{0,24}(?:\s+(?:万人|人|亿元|万元|元|万吨|吨|亿美元|万美元|%|\(%\)|（%）))?"
+    r"(?:\s+(?:[-+]?\d[\d,]*(?:\.\d+)?%?|[-—–…/]+)){1,8}$")
+_SINGLE_SPACED_HEADER = re.compile(r"^(?:指\s?标|项\s?目|指标名称|项目名称|地区|名称)(?:\s+[^\s，,。；]{1,14}){1,8}$")
 _TEXT_TABLE_SPLIT = re.compile(r"\s*\|\s*|\t+|\s{2,}")
 _NUMERIC_CELL = re.compile(r"^[-+]?\d[\d,]*(\.\d+)?%?$|^[-—–…/]+$")
 
@@ -79,6 +80,8 @@ def split_text_row(line: str) -> list[str] | None:
     s = strip_pinyin(line).strip().strip("|").strip()
     if not s or "。" in s:
         return None
+    # a header cell letter-spaced over several columns' worth of spaces: 项  目  名  称
+    s = re.sub(r"^((?:[\u3400-\u9fff]\s+){1,5}[\u3400-\u9fff])(?=\s)", lambda m: re.sub(r"\s+", "", m.group(1)), s)
     single = _SINGLE_SPACED_ROW.match(s) or _SINGLE_SPACED_HEADER.match(s)
     if single and not re.search(r"\s{2,}|\||\t", s):
         # text taken from a PDF keeps one space between columns: 地区生产总值 2472390 2322142 7.3

@@ -87,17 +87,18 @@ _MULTIPLE = re.compile(r"(?:是|为|相当于)(?:上年|去年|上年同期|上�
 _FLAT = re.compile(r"持平")
 _AVERAGE_BEFORE = re.compile(r"(?:两年平均|三年平均|年均|年平均|平均每年|平均)(?:分别)?$")
 _INCREMENT_BEFORE = re.compile(r"(?:增加|减少|增长|下降|净增|新增|净减|增|减|多|少)了?$")
-_FROM_BEFORE = re.compile(r"(?:由|从)(?:[^，,]{0,10}的)?$")
+_FROM_BEFORE = re.compile(r"(?:由|从)\s*(?:[^，,]{0,10}的)?\s*$")
 _COMPARABLE = re.compile(r"可比价|不变价|可比口径")
 _CURRENT_PRICES = re.compile(r"当年价|现价")
 _STRUCTURE = re.compile(
-    r"(?:三次产业|三产|一二三产业|产业|经济)(?:增加值)?(?:结构|比例|比重|占比|构成|之比|比)")
+    r"(?:三次产业|三产|一二三产业|产业|经济)(?:增加值)?(?:结构|比例|比重|占比|构成|之比|比)|产业[^。；，,]{0,14}?(?:结构比|结构|比例)(?:为|是)")
 # 第一产业增加值占地区生产总值的比重为a%，第二产业…比重为b%，第三产业…比重为c%
 _SHARES = re.compile(
     r"第一产业(?:增加值)?(?:占[^，,。；]{0,12}?)?(?:的)?(?:比重|比例|占比)(?:为|是|达)?(?P<a>\d+(?:\.\d+)?)%[^。；]{0,10}?"
     r"第二产业(?:增加值)?(?:占[^，,。；]{0,12}?)?(?:的)?(?:比重|比例|占比)?(?:为|是|达)?(?P<b>\d+(?:\.\d+)?)%[^。；]{0,10}?"
     r"第三产业(?:增加值)?(?:占[^，,。；]{0,12}?)?(?:的)?(?:比重|比例|占比)?(?:为|是|达)?(?P<c>\d+(?:\.\d+)?)%"
-    r"|(?:(?:一|第一)[、,，和](?:二|第二)[、,，和](?:三|第三)(?:次)?产业|三次产业)(?:增加值)?(?:占[^，,。；]{0,12}?)?(?:的)?(?:比重|比例|占比)"
+    r"|(?:(?:一|第一)(?:产业)?[、,，和](?:二|第二)(?:产业)?[、,，和](?:三|第三)(?:次)?产业|三次产业)(?:增加值)?"
+    r"(?:占[^，,。；]{0,12}?)?(?:的)?(?:比重|比例|占比)"
     r"分别(?:为|是|达)?(?P<a2>\d+(?:\.\d+)?)%[、,，](?P<b2>\d+(?:\.\d+)?)%(?:和|、|,|，)(?P<c2>\d+(?:\.\d+)?)%")
 _RATIO = re.compile(r"(\d+(?:\.\d+)?)%?\s?:\s?(\d+(?:\.\d+)?)%?\s?:\s?(\d+(?:\.\d+)?)%?")
 _LEADING_YEAR = re.compile(r"^(?:(?:19|20)\d{2}年)")
@@ -223,10 +224,15 @@ _SUBJECT_END = re.compile(r"(?:海关|关区|口岸|口岸站|市|县|区|旗|�
     r"试验区|合作区)$")
 
 
+_OWN_NAMES: tuple[str, ...] = ()  # the document unit's names, set by the parser (义乌 of 义乌市)
+
+
 def _clause_start_ok(sentence: str, start: int) -> bool:
     before = re.sub(r"^\s*(?:[(（][一二三四五六七八九十\d]{1,3}[)）]|\d{1,2}[.、．]|[一二三四五六七八九十]{1,3}、)", "",
                     sentence[:start])
     verbs = re.sub(r"(?:实现|完成|累计|共|全年|年内|预计|\s)+$", "", before)
+    if _OWN_NAMES and verbs.endswith(_OWN_NAMES):
+        return True  # 义乌外贸进出口总值: the document's own unit, named short
     if _SUBJECT_END.search(verbs) and not re.search(r"(?:对|与|向|从|自|经)[\u3400-\u9fff]{0,8}$", verbs):
         return True
     m = _FILLER.search(before)
@@ -544,12 +550,15 @@ class SentenceParser:
         self.lex = lexicon(cat)
         self.ctx = ctx
         self.subjects = SubjectFinder(cat, ctx.unit_name)
+        global _OWN_NAMES
+        _OWN_NAMES = tuple(w for w in self.subjects.own if len(w) >= 2 and not w.startswith(("全", "我", "本")))
         self._carry: Subject = UNIT
         self._named_before: set[str] = set()  # what the sentence before named (the whole a 其中 breaks down)
         self._parent_full: set[str] | None = None  # the whole a 其中 opening an earlier ；-part breaks down
         self._topic: Subject = UNIT  # what the paragraph is about, when it opens on a zone or a port
         self._section_subject: Subject = UNIT  # what the section is about (二、民营经济)
         self._line = ""
+        self._five = False  # inside a five-year passage of a work report
         self._in_part = False
         self._last_money: Observation | None = None  # the last money figure, for a conversion that follows it
 
@@ -637,7 +646,10 @@ class SentenceParser:
     def parse(self, text: str, locator: str) -> list[Observation]:
         """Observations of one line (a paragraph, a PDF line group, a table-less text line)."""
         text = normalize(text)
+        before = self.ctx.section
         self.ctx.section = section_of(text, self.ctx.section, self.ctx.kind)
+        if self.ctx.section is not before:
+            self._five = False
         if self.ctx.section.mode == "five_year" and self.ctx.data_year and re.match(
                 rf"^(?:据预计[，,：:]?|预计[，,：:]?)?(?:全年|今年|去年|过去一年|过去的一年|一年来|{self.ctx.data_year}\s*年)",
                 text):
@@ -678,6 +690,15 @@ class SentenceParser:
 
     def _full_sentence(self, full: str, offset: int, locator: str) -> list[Observation]:
         """A sentence up to 。: 预计 at its head holds for every part of it (；-separated items)."""
+        if self.ctx.kind == "work_report" and not _HEADING_LINE.match(full):
+            # "五年来，…。地区生产总值从A提升到B…": a five-year passage runs on until the text turns back to
+            # the past year (全年/去年/2021年…) or a heading
+            if FIVE_YEAR.search(full[:12]):
+                self._five = True
+            elif self._five and self.ctx.data_year and re.match(
+                    rf"^\s*(?:(?:据预计|预计|初步统计|初步核算|据初步核算|据统计)[，,：:]?|(?:据预计|预计)?[，,：:]?\s*"
+                    rf"(?:全年|今年|去年|过去一年|一年来|{self.ctx.data_year}\s*年))", full):
+                self._five = False  # the text turns back to the past year
         out: list[Observation] = []
         pos = 0
         first_name = next((h.start for h in _hits(full, self.lex) if h.indicator), len(full))
@@ -733,7 +754,7 @@ class SentenceParser:
             qualifier = None
         target = TARGET.search(sentence)
         target_at = target.start() if target else len(sentence)
-        five_year = self.ctx.section.mode == "five_year" or bool(FIVE_YEAR.search(full or sentence))
+        five_year = self.ctx.section.mode == "five_year" or bool(FIVE_YEAR.search(full or sentence)) or self._five
         out: list[Observation] = []
         out.extend(self._structure(sentence, offset, locator, five_year))
         hits = _hits(sentence, self.lex)

@@ -626,6 +626,9 @@ def _work_report_year(lines: list[str], title_y: int | None) -> tuple[int | None
                 return data, f"work report delivered {y}-{mo:02d}: figures read as data year {data}"
     if title_y is not None:
         return title_y - 1, f"work report of {title_y}: figures read as data year {title_y - 1}"
+    m = re.search(r"回顾(?:了)?((?:19|20)\d{2})\s*年", opening)
+    if m:
+        return int(m.group(1)), None  # 报告首先回顾了2017年工作: a news item on the report
     return None, None
 
 

@@ -27,9 +27,8 @@ _HAN = r"\u3400-\u9fff"
 # A reading is a bracketed pinyin syllable (lower case, tone marks or a tone digit) right after a Han
 # character; (GDP), (CPI) and other upper-case glosses are not readings.
 _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ"
-_PINYIN = re.compile(
-    rf"(?<=[{_HAN}])[ \t]?[(（][ \t]?(?=[a-z{_TONED}]*[aeiouvü{_TONED}])[a-z{_TONED}]{{1,6}}[1-5]?[ \t]?[)）]"
-)
+_READING = rf"[ \t]?[(（][ \t]?(?=[a-z{_TONED}]*[aeiouvü{_TONED}])[a-z{_TONED}]{{1,6}}[1-5]?[ \t]?[)）]"
+_PINYIN = re.compile(rf"(?<=[{_HAN}])(?:{_READING})+")  # 衡(heng)(heng)陽: a reading repeated
 
 _GDP_CASE = re.compile(r"(?<![A-Za-z])(?:GDp|GdP|Gdp|gDP|gdp|gdP|gDp)(?![A-Za-z])")
 

@@ -26,6 +26,7 @@ _NUM_CELL = re.compile(r"^[-+]?\d+(?:\.\d+)?$")
 _CONSTANT_PRICES = re.compile(r"可比价|不变价")
 
 
+_RATE_ROW = re.compile(r"^(.{2,24}?)(?:增速|增长速度|增幅|比上年增长|增长)(?:\(%\)|（%）|%)?$")
 _PORT_ROWS = {"port_trade_value", "customs_district_trade", "port_cargo"}
 
 
@@ -126,6 +127,24 @@ def parse_table(table: Table, cat: Catalog, ctx: DocContext) -> list:
         name = _cell_key(r[0])
         unit_in_name = re.search(r"[(（]([^)）]+)[)）]$", normalize(r[0]).replace(" ", ""))
         code = lex.table_names.get(name)
+        rate_row = _RATE_ROW.match(name)
+        if code is None and rate_row and lex.table_names.get(_cell_key(rate_row.group(1))) in lex.extract:
+            # 地区生产总值(GDP)增速 (%): the growth of the row above it, in a table of years as columns
+            target = lex.table_names[_cell_key(rate_row.group(1))]
+            cell = r[value_col] if value_col is not None and value_col < len(r) else None
+            rate = _cell_number(cell) if cell else None
+            if rate is not None and not why:
+                prev = next((o for o in reversed(out) if o.indicator == target), None)
+                loc = f"{table.locator};row={r_no}"
+                if prev is not None and prev.growth_pct is None:
+                    out[out.index(prev)] = type(prev)(**{**prev.as_dict(), "growth_pct": float(rate),
+                                                         "growth_raw": cell})
+                elif prev is None:
+                    g = _Growth(0, 0, float(rate), cell, None)
+                    o = parser._obs(target, period, None, g, None, False, loc, " | ".join(r))
+                    if o:
+                        out.append(o)
+            continue
         if code is None or code not in lex.extract:
             continue
         loc = f"{table.locator};row={r_no}"
