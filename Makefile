@@ -12,7 +12,7 @@ export UV_PROJECT_ENVIRONMENT := $(abspath $(VENV))
 export DO_NOT_TRACK := 1
 export PREFECT_SERVER_ANALYTICS_ENABLED := false
 
-.PHONY: install test lint format run bench bench-scale clean
+.PHONY: install test lint format run eval bench bench-scale clean
 
 $(VENV)/.installed: pyproject.toml uv.lock
 	@$(UV) --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet uv \
@@ -38,6 +38,14 @@ format: install
 run: install
 	$(VENV)/bin/borderzones refresh --offline --warehouse warehouse --archive archive
 
+# The extractor against the SYNTHETIC evaluation corpus (evaluation/, generated fresh, 180 documents):
+# fails below the thresholds the issue sets for composed documents.
+EVAL_DIR := build/evalcorpus
+eval: install
+	$(RUN) -m evaluation.generate $(EVAL_DIR) --n 180 --seed 2026
+	$(RUN) -m evaluation.generate --check $(EVAL_DIR) >/dev/null
+	$(VENV)/bin/borderzones eval $(EVAL_DIR) --min-precision 0.99 --min-recall 0.95 --max-lookalikes 0 --all-statuses
+
 # Benchmarks (not tests): results are appended to bench/results.md.
 bench: install
 	$(RUN) -m bench.run --units 20 --years 5 --repeat 3
@@ -48,4 +56,4 @@ bench-scale: install
 	$(RUN) -m bench.run --units 2000 --years 10 --repeat 1 --scale-only --runner sequential
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis build

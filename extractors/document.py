@@ -152,7 +152,8 @@ def pipe_stacked_rows(lines: list[str]) -> tuple[list[list[str]], int] | None:
     return rows, i
 
 
-_SUBJECT_LINE = re.compile(r"(?:综合保税区|綜合保稅區|保税区|合作区|合作區|开发区|開發區|试验区|試驗區|口岸|海关|海關|关区|關區|园区|園區)$")
+_SUBJECT_LINE = re.compile(r"(?:综合保税区|綜合保稅區|保税区|合作区|合作區|开发区|開發區|试验区|試驗區|口岸|海"
+                           r"关|海關|关区|關區|园区|園區)$")
 # A table row with one filled cell above the header (| 凭祥综合保税区 | | |): the table's subject or unit.
 _LONE_CELL = re.compile(r"^\|\s*[^|\d]{2,30}?\s*(?:\|\s*){2,}$")
 

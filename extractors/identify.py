@@ -346,7 +346,8 @@ def _opening_unit(lines: list[str], cat: Catalog) -> tuple[str | None, str | Non
     return code, name
 
 
-_PORTAL = re.compile(r"([\u3400-\u9fff]{2,12}?)(?:人民政府(?:门户)?网站?|人民政府|统计局|政府网)|走进([\u3400-\u9fff]{2,8})")
+_PORTAL = re.compile(r"([\u3400-\u9fff]{2,12}?)(?:人民政府(?:门户)?网站?|人民政府|统计局|政府网)|走进([\u3400-"
+                     r"\u9fff]{2,8})")
 
 
 def _portal_unit(chrome: list[str], cat: Catalog) -> tuple[str | None, str | None]:
@@ -646,7 +647,8 @@ def _news_year(lines: list[str]) -> int | None:
     """The year a news item's first sentences give its figures for (2019年一季度, 2021年，全市 …): the
     first year that is not a point of comparison (比2020年, 自2016年以来)."""
     text = "".join(lines[:6])[:900]
-    for m in re.finditer(r"(?<![比较与同自从至于到])((?:19|20)\d{2})\s*年(?!以来|以前|前|[-—~至到]|\d{1,2}月\d{1,2}日)", text):
+    for m in re.finditer(r"(?<![比较与同自从至于到])((?:19|20)\d{2})\s*年(?!以来|以前|前|[-—~至到]|\d{1,2}月"
+                         r"\d{1,2}日)", text):
         if int(m.group(1)) >= 1990:  # a bulletin's figures; 1903年 is history
             return int(m.group(1))
     # "2020年以来，…。全年…": the year the item reviews

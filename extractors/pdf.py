@@ -43,7 +43,8 @@ def _join_lines(lines: list[str]) -> list[str]:
             re.match(r"^[\d.]+\s?(?:亿|万|元|%|人|吨)", nxt) and not re.search(r"[。：:！？]$", line))
         if split_figure:
             continue
-        if re.search(r"[。：:！？]$", line) or len(line) < 0.6 * full or (_PARA_START.match(line) and len(line) < full) \
+        if re.search(r"[。：:！？"
+                     r"]$", line) or len(line) < 0.6 * full or (_PARA_START.match(line) and len(line) < full) \
                 or (len(line) <= 40 and _DATE_LINE.search(line)):
             paras.append(cur)
             cur = ""

@@ -95,7 +95,8 @@ def test_the_subject_of_a_clause_carries_over(cat, text, kept):
 
 
 def test_a_sentence_opening_on_a_zone_makes_its_continuation_the_zones(cat):
-    found, _ = lines(cat, "全年民营经济增加值112.12亿元，增长3%。其中，第一产业增加值3.35亿元；第二产业增加值54.18亿元。")
+    found, _ = lines(cat, "全年民营经济增加值112.12亿元，增长3%。其中，第一产业增加值3.35亿元；第二产业增加值5"
+                          "4.18亿元。")
     assert found == set()
 
 
@@ -103,14 +104,16 @@ def test_a_sentence_opening_on_a_zone_makes_its_continuation_the_zones(cat):
 
 
 def test_a_breakdown_by_sub_unit_is_not_the_parents(cat):
-    found, ctx = lines(cat, "全年全市地区生产总值300亿元，增长5%。\n分县（市、区）看，乙区地区生产总值72.17亿元；丙县完成生产总值48亿元。",
+    found, ctx = lines(cat, "全年全市地区生产总值300亿元，增长5%。\n分县（市、区）看，乙区地区生产总值72.17亿"
+                            "元；丙县完成生产总值48亿元。",
                        unit="甲市")
     assert found == {("gdp", "2020", 300.0, 5.0)}
     assert any("sub-unit" in s["reason"] for s in ctx.skipped)
 
 
 def test_a_named_neighbour_is_not_the_unit(cat):
-    found, _ = lines(cat, "与此同时，相邻的乙县实现外贸进出口121.98亿元。\n据了解，同期牡丹江市全市外贸进出口总额56.73亿元。")
+    found, _ = lines(cat, "与此同时，相邻的乙县实现外贸进出口121.98亿元。\n据了解，同期牡丹江市全市外贸进出口"
+                          "总额56.73亿元。")
     assert found == set()
 
 
@@ -156,7 +159,8 @@ def test_thresholds_are_lower_bounds(cat, text, qualifier):
 
 
 def test_a_threshold_beside_the_figure_gives_way_to_the_figure(cat):
-    r = extract_bytes("2019年甲市统计公报\n（SYNTHETIC）\n全市地区生产总值突破600亿元，达到617.88亿元，增长8%。".encode(), "x.txt")
+    r = extract_bytes("2019年甲市统计公报\n（SYNTHETIC）\n全市地区生产总值突破600亿元，达到617.88亿元，增长8"
+                      "%。".encode(), "x.txt")
     assert [(o.value, o.qualifier) for o in r.observations] == [(617.88, None)]
 
 
@@ -204,7 +208,8 @@ def test_lists(cat, text, expected):
 
 
 def test_yearly_average_list_rates_are_not_growth(cat):
-    found, _ = lines(cat, "城乡居民人均可支配收入分别由2015年的23524元、7464元增加到2020年的30051元、11853元，年均分别增长6.7%和8.6%。")
+    found, _ = lines(cat, "城乡居民人均可支配收入分别由2015年的23524元、7464元增加到2020年的30051元、11853元，"
+                          "年均分别增长6.7%和8.6%。")
     assert {(i, v, g) for i, _, v, g in found} == {("urban_income", 30051.0, None), ("rural_income", 11853.0, None)}
 
 
