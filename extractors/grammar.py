@@ -37,6 +37,7 @@ from extractors.scope import (
     Section,
     Subject,
     SubjectFinder,
+    bracket_spans,
     clause_bounds,
     other_year_in_head,
     section_of,
@@ -251,16 +252,6 @@ def _ends_with_place(text: str) -> bool:
     return any(m.end == len(tail) and m.level != "province" for m in find_places(tail))
 
 
-def _paren_spans(s: str) -> list[tuple[int, int]]:
-    spans, stack = [], []
-    for i, ch in enumerate(s):
-        if ch in "(（":
-            stack.append(i)
-        elif ch in ")）" and stack:
-            spans.append((stack.pop(), i + 1))
-    return spans
-
-
 def _hits(sentence: str, lex: Lexicon) -> list[_Hit]:
     hits: list[_Hit] = []
     masked = list(sentence)
@@ -284,7 +275,7 @@ def _hits(sentence: str, lex: Lexicon) -> list[_Hit]:
         hits.append(_Hit(m.start(), m.end(), "其中", None, False))
     hits.sort(key=lambda h: h.start)
     # a gloss right after a name (地区生产总值（GDP）, 进出口总额（含边民互市）) belongs to that name
-    glosses = _paren_spans(sentence)
+    glosses = bracket_spans(sentence)
     out: list[_Hit] = []
     for h in hits:
         gloss = next(((a, b) for a, b in glosses if a < h.start < b), None)
@@ -370,17 +361,7 @@ def _growths(text: str) -> list[_Growth]:
 
 def _clauses(seg: str) -> list[tuple[int, int]]:
     """Clause spans of a stretch of text, split at commas outside brackets."""
-    spans, depth, start = [], 0, 0
-    for i, ch in enumerate(seg):
-        if ch in "(（":
-            depth += 1
-        elif ch in ")）":
-            depth = max(0, depth - 1)
-        elif depth == 0 and ch in "，,":
-            spans.append((start, i))
-            start = i + 1
-    spans.append((start, len(seg)))
-    return spans
+    return clause_bounds(seg, "，,")
 
 
 # Names that are an observation only of a subject that says what they are (货值 of a port).
@@ -794,7 +775,7 @@ class SentenceParser:
                 continue
             if any(a <= h.start < b for a, b in list_spans):
                 continue
-            brackets = _paren_spans(sentence)
+            brackets = bracket_spans(sentence)
             nxt = next((x.start for x in hits[i + 1:] if x.start >= h.end and not any(
                 a < x.start < b and a > h.end for a, b in brackets)), len(sentence))
             seg = sentence[h.end:nxt]

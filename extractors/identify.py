@@ -281,14 +281,7 @@ def _title_unit(title: str, cat: Catalog) -> tuple[str | None, str | None, list[
         else:
             return None, None, [n for n, _ in lowest]
     name, code = lowest[0]
-    if code is None:
-        code = next((n.unit_code for n in cat.unit_names if n.name == name), None)
-    if code is None:
-        from catalog.gazetteer import is_stem, places_named
-
-        if is_stem(name) and len(places_named(name)) == 1:
-            name = places_named(name)[0].name  # 辽源 → 辽源市
-            code = next((n.unit_code for n in cat.unit_names if n.name == name), None)
+    code, name = _official(name, code, cat)
     return code, name, []
 
 
@@ -335,15 +328,7 @@ def _opening_unit(lines: list[str], cat: Catalog) -> tuple[str | None, str | Non
         chain = code and other_code and (other_code in _ancestors(cat, code) or code in _ancestors(cat, other_code))
         if not chain:
             return None, None
-    if code is None:
-        code = next((n.unit_code for n in cat.unit_names if n.name == name), None)
-    if code is None:
-        from catalog.gazetteer import is_stem, places_named
-
-        if is_stem(name) and len(places_named(name)) == 1:
-            name = places_named(name)[0].name  # 成都 → 成都市
-            code = next((n.unit_code for n in cat.unit_names if n.name == name), None)
-    return code, name
+    return _official(name, code, cat)
 
 
 _PORTAL = re.compile(r"([\u3400-\u9fff]{2,12}?)(?:人民政府(?:门户)?网站?|人民政府|统计局|政府网)|走进([\u3400-"
@@ -378,12 +363,7 @@ def _portal_unit(chrome: list[str], cat: Catalog) -> tuple[str | None, str | Non
     names = {n for _, n in found}
     if len(names) != 1:
         return None, None
-    code, name = found[0]
-    from catalog.gazetteer import is_stem, places_named
-
-    if code is None and is_stem(name) and len(places_named(name)) == 1:
-        name = places_named(name)[0].name
-        code = next((n.unit_code for n in cat.unit_names if n.name == name), None)
+    code, name = _official(*reversed(found[0]), cat)
     if code:
         name = cat.units[code].name_zh
     return code, name
@@ -417,6 +397,24 @@ def _county_stem_unit(text: str) -> tuple[None, str | None]:
     if len(ranked) > 1 and ranked[1][1] == ranked[0][1]:
         return None, None
     return None, ranked[0][0]
+
+
+def _official(name: str, code: str | None, cat: Catalog) -> tuple[str | None, str]:
+    """(catalog code, name) of a place as printed: the catalog's code for any of its names, and a
+    province's or prefecture's stem written out (辽源 → 辽源市).
+
+    >>> from catalog import load_catalog
+    >>> _official("东宁县", None, load_catalog()), _official("辽源", None, load_catalog())
+    (('231086', '东宁县'), (None, '辽源市'))
+    """
+    from catalog.gazetteer import is_stem, places_named
+
+    if code is None:
+        code = next((n.unit_code for n in cat.unit_names if n.name == name), None)
+    if code is None and is_stem(name) and len(places_named(name)) == 1:
+        name = places_named(name)[0].name
+        code = next((n.unit_code for n in cat.unit_names if n.name == name), None)
+    return code, name
 
 
 def _ancestors(cat: Catalog, code: str) -> set[str]:

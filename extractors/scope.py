@@ -387,7 +387,7 @@ class SubjectFinder:
                         found[i] = Subject("other_port", sub.text, sub.start)
                         break
         # a place in brackets is a note on the subject, not a subject (全市（含辛集市）生产总值)
-        brackets = _bracket_spans(sentence)
+        brackets = bracket_spans(sentence)
         found = [x for x in found if not any(a < x.start < b for a, b in brackets)]
         # 牡丹江市全市…: a 全市 right after a place name is that place's whole, not the document's unit
         places_end = {x.start + len(x.text) for x in found if x.kind in ("place", "place_form")}
@@ -418,7 +418,8 @@ class SubjectFinder:
         return out
 
 
-def _bracket_spans(s: str) -> list[tuple[int, int]]:
+def bracket_spans(s: str) -> list[tuple[int, int]]:
+    """Spans of the bracketed parts of a text (nested ones too; an unclosed bracket spans nothing)."""
     spans, stack = [], []
     for i, ch in enumerate(s):
         if ch in "(（":
@@ -428,15 +429,19 @@ def _bracket_spans(s: str) -> list[tuple[int, int]]:
     return spans
 
 
-def clause_bounds(sentence: str) -> list[tuple[int, int]]:
-    """Clause spans split at commas and colons outside brackets."""
+def clause_bounds(sentence: str, separators: str = "，,:：") -> list[tuple[int, int]]:
+    """Clause spans split at commas (and colons) outside brackets.
+
+    >>> clause_bounds("全年地区生产总值12亿元（含转口，下同），增长5%")
+    [(0, 20), (21, 25)]
+    """
     spans, depth, start = [], 0, 0
     for i, ch in enumerate(sentence):
         if ch in "(（":
             depth += 1
         elif ch in ")）":
             depth = max(0, depth - 1)
-        elif depth == 0 and ch in "，,:：":
+        elif depth == 0 and ch in separators:
             spans.append((start, i))
             start = i + 1
     spans.append((start, len(sentence)))
