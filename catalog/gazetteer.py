@@ -93,7 +93,7 @@ class PlaceMention:
 
 
 @functools.cache
-def _index() -> tuple[dict[str, tuple[Place, ...]], dict[str, list[str]]]:
+def _index() -> tuple[dict[str, tuple[Place, ...]], dict[str, list[int]]]:
     by_name: dict[str, list[Place]] = {}
     stems: dict[str, list[Place]] = {}
     with GAZETTEER.open(encoding="utf-8", newline="") as f:
@@ -110,9 +110,12 @@ def _index() -> tuple[dict[str, tuple[Place, ...]], dict[str, list[str]]]:
         if stem not in by_name:
             by_name[stem] = places
             _STEMS.add(stem)
-    first: dict[str, list[str]] = {}
-    for name in sorted(by_name, key=len, reverse=True):
-        first.setdefault(name[0], []).append(name)
+    # first character -> the lengths of the names that begin with it, longest first: a text is looked up a
+    # few times per position instead of tried against every name that shares its first character
+    lengths: dict[str, set[int]] = {}
+    for name in by_name:
+        lengths.setdefault(name[0], set()).add(len(name))
+    first = {ch: sorted(ls, reverse=True) for ch, ls in lengths.items()}
     return {k: tuple(v) for k, v in by_name.items()}, first
 
 
@@ -150,7 +153,7 @@ def places_named(name: str) -> tuple[Place, ...]:
     return _index()[0].get(name, ())
 
 
-def find_places(text: str) -> list[PlaceMention]:
+def find_places(text: str) -> tuple[PlaceMention, ...]:
     """Division names in a text, longest first at each position, left to right. A two-character
     name (泾县, 南县) counts only where it cannot be the tail of a longer word (湖南县域 is not 南县).
 
@@ -159,35 +162,47 @@ def find_places(text: str) -> list[PlaceMention]:
     >>> [m.text for m in find_places("湖南县域经济")]   # the province, not 南县
     ['湖南']
     """
+    return _find_places(text)
+
+
+@functools.lru_cache(maxsize=16384)  # sentences recur: each is asked about once per clause and per line
+def _find_places(text: str) -> tuple[PlaceMention, ...]:
     by_name, first = _index()
     out: list[PlaceMention] = []
     i = 0
-    while i < len(text):
+    for start in _first_chars().finditer(text):  # only where a name can begin
+        j = start.start()
+        if j < i:
+            continue
         hit = None
-        for name in first.get(text[i], ()):
-            if text.startswith(name, i):
+        for length in first[text[j]]:
+            name = text[j : j + length]
+            if name in by_name:
                 if (
                     len(name) <= 2
-                    and i > 0
-                    and _HAN.match(text[i - 1])
-                    and not _after_place(text, i)
-                    and not (name in _STEMS and text[i - 1] in "据在对与和及年月日是为从到于中由经向")
+                    and j > 0
+                    and _HAN.match(text[j - 1])
+                    and not _after_place(text, j)
+                    and not (name in _STEMS and text[j - 1] in "据在对与和及年月日是为从到于中由经向")
                 ):
                     continue
                 if (
                     name in _STEMS
-                    and not _STEM_NEXT.match(text[i + len(name) :])
+                    and not _STEM_NEXT.match(text[j + len(name) :])
                     and by_name[name][0].level != "province"
                 ):
                     continue  # a stem counts before a non-Han character or a word that goes with a place name
                 hit = name
                 break
         if hit:
-            out.append(PlaceMention(i, i + len(hit), hit, by_name[hit]))
-            i += len(hit)
-        else:
-            i += 1
-    return out
+            out.append(PlaceMention(j, j + len(hit), hit, by_name[hit]))
+            i = j + len(hit)
+    return tuple(out)
+
+
+@functools.cache
+def _first_chars() -> re.Pattern:
+    return re.compile("[" + "".join(re.escape(c) for c in sorted(_index()[1])) + "]")
 
 
 def _after_place(text: str, i: int) -> bool:

@@ -39,6 +39,7 @@ from extractors.scope import (
     SubjectFinder,
     bracket_spans,
     clause_bounds,
+    may_name_topic,
     other_year_in_head,
     section_of,
     subject_at,
@@ -359,7 +360,7 @@ def _growths(text: str) -> list[_Growth]:
     return sorted(out, key=lambda g: g.start)
 
 
-def _clauses(seg: str) -> list[tuple[int, int]]:
+def _clauses(seg: str) -> tuple[tuple[int, int], ...]:
     """Clause spans of a stretch of text, split at commas outside brackets."""
     return clause_bounds(seg, "，,")
 
@@ -543,13 +544,20 @@ class SentenceParser:
         self._five = False  # inside a five-year passage of a work report
         self._in_part = False
         self._last_money: Observation | None = None  # the last money figure, for a conversion that follows it
+        self._hits_memo: dict[str, list[_Hit]] = {}
+
+    def _hits(self, sentence: str) -> list[_Hit]:
+        """The names in a sentence (memoised: a sentence is read for its figures, its topic and its lists)."""
+        if sentence not in self._hits_memo:
+            self._hits_memo[sentence] = _hits(sentence, self.lex)
+        return list(self._hits_memo[sentence])
 
     def _spread_structure(self, full: str, m: re.Match, offset: int, locator: str) -> list[Observation]:
         """第一产业增加值…，占生产总值的比重为8.7%；第二产业…比重46.3%；第三产业…比重45.0%: the structure, stated
         sector by sector in one sentence."""
         parts = [Decimal(m.group(k)) for k in ("a", "b", "c")]
         loc = f"{locator};chars={offset + m.start()}-{offset + m.end()}"
-        hits = _hits(full, self.lex)
+        hits = self._hits(full)
         subject = subject_at(full, m.start(), self.subjects.subjects(full, [(h.start, h.end) for h in hits
                                                                            if h.indicator]))
         if subject is UNIT and self._carry.kind != "unit" and _CONTINUES.match(full):
@@ -585,7 +593,9 @@ class SentenceParser:
         """A paragraph that opens on a zone, port or partner (…综合保税区发展质量进一步提高。) is about it:
         its later sentences that name no subject of their own are too."""
         first = _FULL_STOP.split(text, maxsplit=1)[0]
-        hits = _hits(first, self.lex)
+        if not may_name_topic(first):
+            return self._section_subject
+        hits = self._hits(first)
         at = next((h.start for h in hits if h.indicator), len(first))
         subject = subject_at(first, at, self.subjects.subjects(first, [(h.start, h.end) for h in hits
                                                                        if h.indicator]))
@@ -683,7 +693,7 @@ class SentenceParser:
                 self._five = False  # the text turns back to the past year
         out: list[Observation] = []
         pos = 0
-        first_name = next((h.start for h in _hits(full, self.lex) if h.indicator), len(full))
+        first_name = next((h.start for h in self._hits(full) if h.indicator), len(full))
         part = part_year_period(full[:min(first_name, 40)], self.ctx.data_year)
         if part:
             # "1-7月，全市…；…。进口…": the part of the year named at a sentence's head holds for the rest of the line
@@ -739,7 +749,7 @@ class SentenceParser:
         five_year = self.ctx.section.mode == "five_year" or bool(FIVE_YEAR.search(full or sentence)) or self._five
         out: list[Observation] = []
         out.extend(self._structure(sentence, offset, locator, five_year))
-        hits = _hits(sentence, self.lex)
+        hits = self._hits(sentence)
         subjects = self.subjects.subjects(sentence, [(h.start, h.end) for h in hits if h.indicator])
         if _CONTINUES.match(sentence) or (self._in_part and not _FRESH.match(sentence) and
                                           self._carry.kind in _PART_CARRY and self._carry.named):
@@ -1072,7 +1082,7 @@ class SentenceParser:
                 re.search(rf"到{self.ctx.data_year}\s*年", self._line)))):
             self.ctx.skip("structure_primary", m.group(0), "a five-year review", loc)
             return []
-        hits = _hits(sentence, self.lex)
+        hits = self._hits(sentence)
         subject = subject_at(sentence, m.start(), self.subjects.subjects(sentence, [(h.start, h.end) for h in hits
                                                                                  if h.indicator]))
         if subject is UNIT and self._topic.kind != "unit" and not _CONTINUES.match(sentence):

@@ -5,6 +5,7 @@ Pure functions; nothing here knows about documents or indicators.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
@@ -42,6 +43,17 @@ def _to_simplified(text: str) -> str:
     return _t2s.convert(text)
 
 
+_FULLWIDTH_THOUSANDS = re.compile(r"(?<=\d)，(?=\d{3}(?:[元人吨]|万|亿))")
+_FULLWIDTH_RATIO = re.compile(r"(?<=\d)\s?：\s?(?=\d)")
+_BLANKS = re.compile(r"[ \t]+")
+_HAN_GAP = re.compile(rf"(?<=[{_HAN}]) (?=[{_HAN}])")
+_SPLIT_POINT = re.compile(r"(?<=\d) ?\. ?(?=\d)")
+_SPLIT_PERCENT = re.compile(r"(?<=\d) (?=%)")
+_THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?:\D|$))")
+_BEYOND_ASCII_PUNCT = re.compile(r"[^\x00-\u3000]")
+
+
+@functools.lru_cache(maxsize=16384)  # a line is normalised as a line and again inside its sentences
 def normalize(text: str) -> str:
     """Normalise document text for parsing: strip footnote markers, NFKC (full-width digits and
     letters), Traditional to Simplified, rejoin numbers split by spaces, drop thousands separators.
@@ -60,22 +72,22 @@ def normalize(text: str) -> str:
     text = _FOOTNOTE_PRE.sub("", text)
     text = text.translate(_RATIO_SEPS)
     # 18，324元: a full-width comma as a thousands separator, right before a unit
-    text = re.sub(r"(?<=\d)，(?=\d{3}(?:[元人吨]|万|亿))", "", text)
+    text = _FULLWIDTH_THOUSANDS.sub("", text)
     for k, v in _KEEP.items():
         text = text.replace(k, v)
     text = unicodedata.normalize("NFKC", text).translate(_RESTORE)
-    text = re.sub(r"(?<=\d)\s?：\s?(?=\d)", ":", text)  # 4.1：32.2：63.7, a ratio with full-width colons
+    text = _FULLWIDTH_RATIO.sub(":", text)  # 4.1：32.2：63.7, a ratio with full-width colons
     text = text.replace("\u00a0", " ").replace("\u200b", "")
-    if re.search(r"[^\x00-\u3000]", text):
+    if _BEYOND_ASCII_PUNCT.search(text):
         text = _to_simplified(text)
-    text = re.sub(r"[ \t]+", " ", text)
+    text = _BLANKS.sub(" ", text)
     # spaces between Han characters are letter-spacing or wrapping artefacts
-    text = re.sub(rf"(?<=[{_HAN}]) (?=[{_HAN}])", "", text)
+    text = _HAN_GAP.sub("", text)
     # "1238. 35", "1238 .35", "0.2 %": spaces inside a number
-    text = re.sub(r"(?<=\d) ?\. ?(?=\d)", ".", text)
-    text = re.sub(r"(?<=\d) (?=%)", "", text)
+    text = _SPLIT_POINT.sub(".", text)
+    text = _SPLIT_PERCENT.sub("", text)
     # thousands separators: 1,563,506
-    text = re.sub(r"(?<=\d),(?=\d{3}(?:\D|$))", "", text)
+    text = _THOUSANDS.sub("", text)
     return text
 
 

@@ -16,6 +16,7 @@ The grammar asks here and says why it skipped what it skipped.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -275,6 +276,28 @@ _SUBJECTS = (
     ),
 )
 # Words that put the subject back on the document's unit.
+# A pattern of _SUBJECTS can match only where one of these words is in the sentence.
+_SUBJECT_WORDS = {
+    "customs": ("海关", "关区"),
+    "port": ("口岸",),
+    "zone": tuple(_ZONES),
+    "station": ("站",),
+    "level_part": ("本级",),
+}
+
+_TOPIC_WORDS = ("口岸", "海关", "关区", *_ZONES, *_PARTNERS)
+
+
+def may_name_topic(text: str) -> bool:
+    """Whether a text can name a zone, a partner or another place's port (the subjects a paragraph can be
+    about); most cannot, and finding subjects is the costly part of reading a sentence.
+
+    >>> may_name_topic("瑞丽重点开发开放试验区建设稳步推进"), may_name_topic("全市粮食总产量12万吨")
+    (True, False)
+    """
+    return any(w in text for w in _TOPIC_WORDS)
+
+
 _UNIT_WORDS = re.compile(
     r"全(?:市|县|区|旗|州|盟|地区|自治州|自治县)|我(?:市|县|区|旗|州|盟)|本(?:市|县|区|旗|州|盟)|"
     r"全年全(?:市|县|区|旗|州|盟)"
@@ -337,10 +360,17 @@ class SubjectFinder:
         self.own = unit_words(unit_name)
         self.parents = parent_words(unit_name)
         self.own_codes = {n.unit_code for n in cat.unit_names if n.name in self.own}
+        self._memo: dict[tuple[str, tuple[tuple[int, int], ...]], list[Subject]] = {}
 
     def subjects(self, sentence: str, masked: list[tuple[int, int]]) -> list[Subject]:
         """Subjects named in a sentence, left to right, outside the spans of indicator names (口岸 in
         口岸进出口货值 is part of a name, not a subject)."""
+        key = (sentence, tuple(masked))
+        if key not in self._memo:  # a sentence is asked about for its figures and for its topic
+            self._memo[key] = self._subjects(sentence, masked)
+        return list(self._memo[key])
+
+    def _subjects(self, sentence: str, masked: list[tuple[int, int]]) -> list[Subject]:
 
         def free(s: int, e: int) -> bool:
             return not any(a < e and s < b for a, b in masked)
@@ -356,6 +386,9 @@ class SubjectFinder:
             elif name.startswith(("民营经济", "非公有制经济", "非公经济")):
                 found.append(Subject("ownership", name[:4], a))
         for kind, pattern in _SUBJECTS:
+            needs = _SUBJECT_WORDS.get(kind)
+            if needs and not any(w in sentence for w in needs):
+                continue  # the lazy name prefixes are costly to try at every character
             for m in pattern.finditer(sentence):
                 if free(m.start(), m.end()):
                     found.append(Subject(kind, m.group(0), m.start()))
@@ -418,7 +451,8 @@ class SubjectFinder:
         return out
 
 
-def bracket_spans(s: str) -> list[tuple[int, int]]:
+@functools.lru_cache(maxsize=8192)  # asked for each subject and each figure of a sentence
+def bracket_spans(s: str) -> tuple[tuple[int, int], ...]:
     """Spans of the bracketed parts of a text (nested ones too; an unclosed bracket spans nothing)."""
     spans, stack = [], []
     for i, ch in enumerate(s):
@@ -426,14 +460,15 @@ def bracket_spans(s: str) -> list[tuple[int, int]]:
             stack.append(i)
         elif ch in ")）" and stack:
             spans.append((stack.pop(), i + 1))
-    return spans
+    return tuple(spans)
 
 
-def clause_bounds(sentence: str, separators: str = "，,:：") -> list[tuple[int, int]]:
+@functools.lru_cache(maxsize=8192)
+def clause_bounds(sentence: str, separators: str = "，,:：") -> tuple[tuple[int, int], ...]:
     """Clause spans split at commas (and colons) outside brackets.
 
     >>> clause_bounds("全年地区生产总值12亿元（含转口，下同），增长5%")
-    [(0, 20), (21, 25)]
+    ((0, 20), (21, 25))
     """
     spans, depth, start = [], 0, 0
     for i, ch in enumerate(sentence):
@@ -445,7 +480,7 @@ def clause_bounds(sentence: str, separators: str = "，,:：") -> list[tuple[int
             spans.append((start, i))
             start = i + 1
     spans.append((start, len(sentence)))
-    return spans
+    return tuple(spans)
 
 
 _NUMBER = re.compile(r"\d")
