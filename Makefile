@@ -12,7 +12,7 @@ export UV_PROJECT_ENVIRONMENT := $(abspath $(VENV))
 export DO_NOT_TRACK := 1
 export PREFECT_SERVER_ANALYTICS_ENABLED := false
 
-.PHONY: install test lint format run eval bench bench-scale clean
+.PHONY: install test faults lint format run eval bench bench-scale clean
 
 $(VENV)/.installed: pyproject.toml uv.lock
 	@$(UV) --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet uv \
@@ -24,7 +24,11 @@ install: $(VENV)/.installed
 
 test: install
 	$(RUN) -m ruff check .
-	$(RUN) -m pytest
+	$(RUN) -m pytest -m "not long"
+
+# The long runs: processes killed mid-publish, concurrent reruns, the Dask runner, fault injections.
+faults: install
+	$(RUN) -m pytest -m long tests
 
 lint: install
 	$(RUN) -m ruff check .

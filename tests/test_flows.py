@@ -10,6 +10,7 @@ import shutil
 from pathlib import Path
 
 import pandas as pd
+import pytest
 from typer.testing import CliRunner
 
 from extractors.archive import Archive
@@ -200,6 +201,7 @@ def _zone_task_runs() -> list[str]:
     return asyncio.run(read())
 
 
+@pytest.mark.long
 def test_dask_runner_publishes_the_same_release(prefect_harness, tmp_path):
     from warehouse.release import read_manifest
 

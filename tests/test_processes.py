@@ -20,6 +20,8 @@ FIX = Path(__file__).parent / "fixtures"
 CLI = [sys.executable, "-m", "flows.cli"]
 ROOT = Path(__file__).resolve().parent.parent
 
+pytestmark = pytest.mark.long  # ~30 s each: `make faults` runs them, CI runs it after `make test`
+
 
 def _edit(path: Path, old: str, new: str) -> None:
     text = path.read_text(encoding="utf-8")
