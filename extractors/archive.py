@@ -4,21 +4,35 @@
     <archive>/<sha256[:2]>/<sha256>.json         origin, times, size, type, unit, year, title, …
 
 A document is written to a temporary file in the same folder and renamed into place, so a crash never
-leaves a half-written document under its final name; an existing document is never rewritten.
+leaves a half-written document under its final name; an existing document is never rewritten. Its
+sidecar is serialised before the document is written, and a document whose sidecar cannot be written
+is removed again: the archive never holds bytes without a sidecar by its own doing.
+
+Reading the archive is forgiving and loud: a sidecar that is truncated or not a sidecar, and a
+document whose sidecar was deleted, are rebuilt from the document's bytes (what the bytes cannot tell,
+the origin, unit and year given when it was added, is lost and said so); a key this version does not
+know is ignored. Each such repair is an `ArchiveProblem` naming the file, for the run's summary.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
+import logging
 import os
+import re
 import tempfile
+import time
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import quote
 
 from extractors.decode import sniff_kind
+
+log = logging.getLogger(__name__)
 
 _EXT = {"pdf": "pdf", "html": "html", "text": "txt", "docx": "docx", "doc": "doc", "image": "img", "zip": "zip"}
 
@@ -40,6 +54,40 @@ class Sidecar:
     published: str | None = None
     response_headers: dict[str, str] = field(default_factory=dict)
     other_origins: list[str] = field(default_factory=list)
+    # True when `origin` is a local path whose bytes were not UTF-8: it is stored percent-escaped (bytes
+    # not UTF-8 and "%" itself as %XX), which urllib.parse.unquote_to_bytes turns back into the exact path
+    origin_escaped: bool = False
+
+
+_REQUIRED = {f.name for f in dataclasses.fields(Sidecar) if f.default is dataclasses.MISSING
+             and f.default_factory is dataclasses.MISSING}
+_KNOWN = {f.name for f in dataclasses.fields(Sidecar)}
+_DOC_NAME = re.compile(r"^(?P<sha>[0-9a-f]{64})\.(?P<ext>[a-z]+)$")
+# a document without a sidecar younger than this may be one `put` is still writing: left alone
+ORPHAN_GRACE_S = 300
+
+
+@dataclass(frozen=True)
+class ArchiveProblem:
+    path: str
+    message: str
+
+
+def escape_origin(origin: str) -> tuple[str, bool]:
+    """An origin that JSON and UTF-8 can hold, losslessly: a path whose bytes are not UTF-8 (Python gives
+    them as lone surrogates) is percent-escaped.
+
+    >>> escape_origin("/inbox/公报.pdf")
+    ('/inbox/公报.pdf', False)
+    >>> escape_origin("/inbox/" + b"\\xb9\\xab50%.pdf".decode("utf-8", "surrogateescape"))
+    ('/inbox/%B9%AB50%25.pdf', True)
+    """
+    try:
+        origin.encode("utf-8")
+        return origin, False
+    except UnicodeEncodeError:
+        raw = origin.encode("utf-8", "surrogateescape")
+        return quote(raw, safe="/:._-~ ()[]"), True
 
 
 def _atomic_write(path: Path, data: bytes) -> None:
@@ -58,6 +106,7 @@ def _atomic_write(path: Path, data: bytes) -> None:
 class Archive:
     def __init__(self, root: Path | str):
         self.root = Path(root)
+        self.problems: list[ArchiveProblem] = []  # what reading the archive found and repaired (see __iter__)
 
     def _folder(self, sha: str) -> Path:
         if len(sha) != 64 or any(c not in "0123456789abcdef" for c in sha):
@@ -73,10 +122,12 @@ class Archive:
         return self._folder(side.sha256) / f"{side.sha256}.{side.ext}"
 
     def sidecar(self, sha: str) -> Sidecar | None:
+        """The document's sidecar; None when it has none or its sidecar cannot be read (see `__iter__`)."""
         p = self._folder(sha) / f"{sha}.json"
         if not p.exists():
             return None
-        return Sidecar(**json.loads(p.read_text(encoding="utf-8")))
+        side, _ = _read_sidecar(p)
+        return side
 
     def put(self, data: bytes, *, origin: str, origin_kind: str, content_type: str | None = None,
             headers: dict[str, str] | None = None, meta: dict | None = None) -> tuple[Sidecar, bool]:
@@ -84,8 +135,14 @@ class Archive:
         only added to its sidecar's other_origins."""
         sha = hashlib.sha256(data).hexdigest()
         folder = self._folder(sha)
+        origin, escaped = escape_origin(origin)
         existing = self.sidecar(sha)
         if existing is not None:
+            doc = self.document_path(existing)
+            if not _intact(doc, sha):
+                # the archived copy is missing or damaged and these are its true bytes: a repair
+                log.warning("%s was missing or corrupt: written again from %s", doc, origin)
+                _atomic_write(doc, data)
             if origin != existing.origin and origin not in existing.other_origins:
                 existing.other_origins.append(origin)
                 _atomic_write(folder / f"{sha}.json", _dump(existing))
@@ -101,10 +158,19 @@ class Archive:
             origin_kind=origin_kind,
             retrieved_at=datetime.now(UTC).isoformat(timespec="seconds"),
             response_headers=dict(headers or {}),
+            origin_escaped=escaped,
             **(meta or {}),
         )
-        _atomic_write(folder / f"{sha}.{side.ext}", data)  # the document first, then its sidecar
-        _atomic_write(folder / f"{sha}.json", _dump(side))
+        sidecar_bytes = _dump(side)  # serialised first: a sidecar that cannot be written stops before any write
+        doc = folder / f"{sha}.{side.ext}"
+        existed = doc.exists()
+        _atomic_write(doc, data)  # the document first, then its sidecar
+        try:
+            _atomic_write(folder / f"{sha}.json", sidecar_bytes)
+        except BaseException:
+            if not existed:
+                doc.unlink(missing_ok=True)  # never leave bytes without their sidecar
+            raise
         return side, True
 
     def fingerprint(self) -> tuple[str, int]:
@@ -125,12 +191,95 @@ class Archive:
         return h.hexdigest(), n
 
     def __iter__(self) -> Iterator[Sidecar]:
+        """Every document's sidecar, in name order. Unreadable sidecars and documents without one are
+        rebuilt from the bytes where the bytes are sound; every repair or refusal is added to `problems`."""
         if not self.root.exists():
             return
-        for p in sorted(self.root.glob("??/*.json")):
-            side = Sidecar(**json.loads(p.read_text(encoding="utf-8")))
-            if (p.parent / f"{side.sha256}.{side.ext}").exists():
-                yield side
+        for folder in sorted(p for p in self.root.iterdir() if p.is_dir() and len(p.name) == 2):
+            names = {p.name: p for p in folder.iterdir() if not p.name.startswith(".")}
+            for name in sorted(names):
+                m = _DOC_NAME.match(name)
+                if m is None or m.group("ext") == "json":
+                    if name.endswith(".json") and _DOC_NAME.match(name) and not self._has_document(names, name[:-5]):
+                        self._problem(names[name], "a sidecar without its document: the document is missing")
+                    continue
+                sha = m.group("sha")
+                side_path = folder / f"{sha}.json"
+                side = None
+                if f"{sha}.json" in names:
+                    side, why = _read_sidecar(side_path)
+                    if side is not None and why:
+                        self._problem(side_path, why)
+                    if side is None:
+                        side = self._recover(names[name], side_path, f"the sidecar is unreadable ({why})")
+                else:
+                    side = self._recover(names[name], side_path, "the document has no sidecar")
+                if side is not None and side.ext == m.group("ext"):
+                    yield side
+
+    def _has_document(self, names: dict[str, Path], sha: str) -> bool:
+        return any(n.startswith(sha + ".") and not n.endswith(".json") for n in names)
+
+    def _problem(self, path: Path, message: str) -> None:
+        problem = ArchiveProblem(str(path), message)
+        if problem not in self.problems:
+            self.problems.append(problem)
+            log.warning("%s: %s", path, message)
+
+    def _recover(self, doc: Path, side_path: Path, why: str) -> Sidecar | None:
+        """A sidecar rebuilt from the document's bytes (kept aside: the broken sidecar, as NAME.broken)."""
+        age = time.time() - doc.stat().st_mtime
+        if age < ORPHAN_GRACE_S and not side_path.exists():
+            return None  # perhaps `put` is writing its sidecar right now: the next run will see
+        data = doc.read_bytes()
+        sha = hashlib.sha256(data).hexdigest()
+        if sha != doc.name.split(".")[0]:
+            self._problem(doc, f"{why}, and the document's bytes do not match its name (sha256 {sha[:12]}…): "
+                               "corrupt, left out; restore it from a backup or fetch/ingest it again")
+            return None
+        kind = sniff_kind(data, doc.name)
+        side = Sidecar(sha256=sha, ext=doc.suffix.lstrip("."), size=len(data), content_type=kind,
+                       origin=f"recovered from the archive ({doc.name})", origin_kind="file",
+                       retrieved_at=datetime.fromtimestamp(doc.stat().st_mtime, UTC).isoformat(timespec="seconds"))
+        try:
+            if side_path.exists():
+                os.replace(side_path, side_path.with_name(side_path.name + ".broken"))
+            _atomic_write(side_path, _dump(side))
+            done = "rebuilt from the document's bytes"
+        except OSError as exc:
+            done = f"read from the document's bytes for this run (the new sidecar could not be written: {exc})"
+        self._problem(side_path, f"{why}: {done}; the origin, unit and year it was added with are lost "
+                                 "(the extractor identifies unit and year again)")
+        return side
+
+
+def _intact(path: Path, sha: str) -> bool:
+    """The archived bytes exist and still hash to their name (else `put` writes them again: a repair)."""
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest() == sha
+    except OSError:
+        return False
+
+
+def _read_sidecar(path: Path) -> tuple[Sidecar | None, str]:
+    """(sidecar, "") or (sidecar, what was ignored) or (None, why it cannot be read)."""
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        return None, f"{type(exc).__name__}: {exc}"
+    if not isinstance(raw, dict):
+        return None, "not a JSON object"
+    missing = sorted(_REQUIRED - set(raw))
+    if missing:
+        return None, f"missing key(s) {', '.join(missing)}"
+    unknown = sorted(set(raw) - _KNOWN)
+    try:
+        side = Sidecar(**{k: v for k, v in raw.items() if k in _KNOWN})
+    except TypeError as exc:
+        return None, str(exc)
+    if not isinstance(side.sha256, str) or path.name != f"{side.sha256}.json" or not isinstance(side.ext, str):
+        return None, f"its sha256 {side.sha256!r} is not its file name"
+    return side, (f"unknown key(s) {', '.join(unknown)} ignored (a newer version's sidecar?)" if unknown else "")
 
 
 def _dump(side: Sidecar) -> bytes:

@@ -167,7 +167,7 @@ def ingest(
 ) -> None:
     """Add local files to the archive, identify unit and year, and say what happened to each."""
     from catalog import load_catalog
-    from extractors.archive import Archive
+    from extractors.archive import Archive, escape_origin
     from extractors.extract import extract_bytes
 
     cat = load_catalog()
@@ -177,8 +177,9 @@ def ingest(
         table.add_column(col)
     failed = 0
     for path in paths:
+        shown = escape_origin(str(path))[0]  # a name whose bytes are not UTF-8 is shown escaped
         if not path.is_file():
-            table.add_row(str(path), "[red]missing[/red]", "", "", "", "")
+            table.add_row(shown, "[red]missing[/red]", "", "", "", "")
             failed += 1
             continue
         data = path.read_bytes()
@@ -188,13 +189,13 @@ def ingest(
             label = {"blocked": "blocked page", "not_a_bulletin": "not a bulletin",
                      "unreadable": "unreadable", "unsupported": "unsupported"}[result.status]
             reason = result.problems[0].message if result.problems else ""
-            table.add_row(str(path), f"[yellow]{label}[/yellow]", result.status, "", "", reason[:60])
+            table.add_row(shown, f"[yellow]{label}[/yellow]", result.status, "", "", reason[:60])
             failed += 1
             continue
         meta = {"unit_code": result.unit_code, "data_year": result.data_year, "title": result.title,
                 "kind": result.kind, "status": result.status, "published": result.published}
         side, added = store.put(data, origin=str(path.resolve()), origin_kind="file", meta=meta)
-        table.add_row(str(path), "[green]added[/green]" if added else "duplicate", result.status,
+        table.add_row(shown, "[green]added[/green]" if added else "duplicate", result.status,
                       result.unit_name or "?", str(result.data_year or "?"), side.sha256[:12])
     console.print(table)
     console.print(f"archive: {archive.resolve()}")
@@ -220,6 +221,8 @@ def parse_years(text: str | None) -> tuple[int, int] | None:
         raise typer.BadParameter(f"{text!r} is not a year or a range such as 2012-2024") from None
     if len(years) == 1:
         years *= 2
+    if len(years) == 2 and years[0] > years[1]:
+        raise typer.BadParameter(f"{text!r} is reversed: the first year comes first ({years[1]}-{years[0]})")
     if len(years) != 2 or not (1949 <= years[0] <= years[1] <= 2100):
         raise typer.BadParameter(f"{text!r} is not a year or a range such as 2012-2024")
     return years[0], years[1]
@@ -272,8 +275,9 @@ def refresh(
     """Fetch, extract, validate and publish a release (the annual refresh).
 
     Zones and years outside the selection keep the previous release's rows unchanged. Exit code 0 when a
-    release is published or nothing changed, 1 when a blocking check fails (the previous release stays
-    latest), 2 for bad input."""
+    release is published, nothing changed or the selection holds nothing to publish; 1 when a blocking check
+    fails (the previous release stays latest); 2 for bad input; 3 when the warehouse or archive cannot be
+    written (full disk, read-only, permissions: latest stays as it was)."""
     zone_list = [z.strip() for z in zones.split(",") if z.strip()] if zones else None
     _refresh(zone_list, parse_years(years), warehouse, archive, curated or [], not no_bundled_curated,
              vintage_policy, verbose, sources or [], offline, engine, (runner, workers, dask_address, force, max_tasks),
@@ -327,6 +331,8 @@ def _refresh(zones, years, warehouse, archive, curated, bundled, policy, verbose
     if policy not in ("latest", "first_release"):
         err_console.print(f"[red]error:[/red] --vintage-policy must be latest or first_release, not {policy!r}")
         raise typer.Exit(2)
+    _check_folder(warehouse, "--warehouse")
+    _check_folder(archive, "--archive")
     settings = RunSettings(warehouse=warehouse, archive=archive, curated=tuple(curated), bundled_curated=bundled,
                            vintage_policy=policy, zones=tuple(zones) if zones else None, years=years,
                            sources=tuple(sources), offline=offline, runner=runner, workers=workers,
@@ -343,6 +349,15 @@ def _refresh(zones, years, warehouse, archive, curated, bundled, policy, verbose
     except (ValueError, CatalogError) as exc:
         err_console.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(2) from None
+    from flows.pipeline import NoBaseRelease
+    from warehouse.observations import Selection
+    from warehouse.release import base_release
+
+    if settings.selection != Selection() and base_release(warehouse) is None:
+        err_console.print(f"[red]error:[/red] {NoBaseRelease(warehouse)}")
+        raise typer.Exit(2)
+    if not warehouse.exists():
+        err_console.print(f"a new warehouse is started at {warehouse.resolve()} (the folder did not exist)")
 
     if offline:
         from warehouse.build import unchanged_since
@@ -350,7 +365,13 @@ def _refresh(zones, years, warehouse, archive, curated, bundled, policy, verbose
         rid = unchanged_since(settings, cat)  # a listing and a few hashes: answer before starting Prefect
         if rid is not None:
             from flows import pipeline
+            from warehouse.duckdb_catalog import catalog_is_current
 
+            if not catalog_is_current(warehouse):  # a catalog build was killed or failed: redo it now
+                from warehouse.release import publish_lock
+
+                with publish_lock(warehouse):
+                    pipeline._ensure_catalog(warehouse, pipeline._logger())
             _print_summary(pipeline.unchanged_result(settings, rid))
             return
 
@@ -385,15 +406,65 @@ def _refresh(zones, years, warehouse, archive, curated, bundled, policy, verbose
         from flows import pipeline
 
         pipeline.progress = on_progress
+        if not verbose:
+            _quiet_expected_failures()
         try:
             result = pipeline.run(settings, single_zone=single_zone, engine=engine)
         except pipeline.ValidationBlocked as exc:
             bar.stop()
             err_console.print(f"[red]blocked:[/red] {exc}")
             raise typer.Exit(1) from None
+        except pipeline.NoBaseRelease as exc:
+            bar.stop()
+            err_console.print(f"[red]error:[/red] {exc}")
+            raise typer.Exit(2) from None
+        except OSError as exc:
+            bar.stop()
+            if verbose:
+                err_console.print_exception()
+            from warehouse.release import latest_id
+
+            err_console.print(f"[red]could not write:[/red] {exc.strerror or exc} ({exc.filename or warehouse}); "
+                              f"nothing was published: latest stays {latest_id(warehouse) or '(none)'}. "
+                              "Free space or fix the permissions, then run again (--verbose shows the traceback).")
+            raise typer.Exit(3) from None
         finally:
             pipeline.progress = None
     _print_summary(result)
+
+
+def _check_folder(path: Path, option: str) -> None:
+    """A folder option must name a folder (or nothing yet, to be created)."""
+    if path.exists() and not path.is_dir():
+        err_console.print(f"[red]error:[/red] {option} {path} is a file, not a folder")
+        raise typer.Exit(2)
+    parent = next((p for p in path.absolute().parents if p.exists()), None)
+    if parent is not None and not parent.is_dir():
+        err_console.print(f"[red]error:[/red] {option} {path}: {parent} is a file, not a folder")
+        raise typer.Exit(2)
+
+
+
+def _expected_failure(record) -> bool:
+    """False for a log record carrying an expected refusal (a blocked release, no base release, a full disk)."""
+    from flows import pipeline
+
+    exc = record.exc_info[1] if record.exc_info else None
+    if exc is None and isinstance(record.args, tuple):
+        exc = next((a for a in record.args if isinstance(a, BaseException)), None)
+    return not isinstance(exc, (pipeline.ValidationBlocked, pipeline.NoBaseRelease, OSError))
+
+
+def _quiet_expected_failures() -> None:
+    """An expected refusal ends a Prefect run with its exception, which Prefect's console handler prints with
+    a traceback for every flow it passes through; the CLI says it once, as a message (--verbose keeps the
+    tracebacks). The API, and so the UI, still gets the full records."""
+    import logging
+
+    for name in (None, "prefect", "prefect.flow_runs", "prefect.task_runs"):  # Prefect's console is on the root
+        for handler in logging.getLogger(name).handlers:
+            if "console" in type(handler).__name__.lower() and _expected_failure not in handler.filters:
+                handler.addFilter(_expected_failure)
 
 
 @app.command()
@@ -647,6 +718,13 @@ def _print_summary(result) -> None:
         _print_fetches(result)
         console.print(f"latest: {out.path.parent.parent / 'latest'}")
         return
+    if result.nothing_to_publish:
+        _print_fetches(result)
+        _print_integrity(result)
+        console.print(f"nothing to publish for this selection ({result.settings.selection.describe()}): no figure "
+                      f"was read or curated there; no release written"
+                      + (f" (latest stays {out.release_id})" if out.release_id else ""))
+        return
     statuses = zone_validation_status(v, load_catalog()) if v is not None else {}
     t = Table(title="refresh summary", show_edge=False, header_style="bold")
     for col in ("zone", "documents ok", "partial", "failed", "observations", "validation"):
@@ -661,6 +739,7 @@ def _print_summary(result) -> None:
         if d["status"] not in ("ok", "partial"):
             first = (d["problems"] or "").splitlines()[0] if d["problems"] else ""
             console.print(f"  [yellow]{d['status']}[/yellow] {d['sha256'][:12]} {d['title'] or ''}: {first}")
+    _print_integrity(result)
     n_warn = int((~v["success"] & (v["severity"] == "warning")).sum()) if v is not None else 0
     console.print(f"validation: {len(v) if v is not None else 0} checks, all blocking checks passed, "
                   f"{n_warn} warnings")
@@ -673,6 +752,20 @@ def _print_summary(result) -> None:
     console.print(f"report: {out.path / 'report' / 'index.html'} (charts, the paper's claims, validation, dictionary)")
     console.print(f"look at it: {_short_python()} -c \"import duckdb; print(duckdb.sql(\\\"SELECT * FROM "
                   f"'{latest}/panel.parquet' LIMIT 20\\\"))\"")
+
+def _print_integrity(result) -> None:
+    """What reading the archive repaired, and the parent's documents this run did not read as before."""
+    for p in result.archive_problems:
+        console.print(f"  [yellow]archive:[/yellow] {p.path}: {p.message}")
+    for d in result.losses:
+        what = ("kept from release " + str(d["release"])) if d["kept"] else "[bold]no longer published[/bold]"
+        console.print(f"  [red]{d['now']}:[/red] document {d['source_id'][:12]} {d['title'] or ''} "
+                      f"({d['unit_code']} {d['data_year'] or ''}), {d['observations']} observation(s) of release "
+                      f"{d['release']}: {what}")
+    if result.losses:
+        console.print(f"  {len(result.losses)} document(s) of the previous release were not read as before; "
+                      "the manifest lists them under documents_lost")
+
 
 def _fmt(v: float | None) -> str:
     if v is None:

@@ -19,7 +19,6 @@ import os  # noqa: E402
 import pickle  # noqa: E402
 import re  # noqa: E402
 import shutil  # noqa: E402
-import tempfile  # noqa: E402
 import threading  # noqa: E402
 import time  # noqa: E402
 from collections.abc import Callable  # noqa: E402
@@ -39,10 +38,13 @@ from warehouse.build import (  # noqa: E402
     ZoneCollection,
     assemble,
     build_tables,
+    clean_dead_staging,
     code_version,
     collect_zone,
+    document_losses,
     input_fingerprint,
     load_curated_all,
+    open_staging,
     read_staged,
     source_fingerprint,
     stage_rows,
@@ -51,14 +53,16 @@ from warehouse.build import (  # noqa: E402
     validate_selection,
     zone_documents,
 )
-from warehouse.observations import documents_by_unit  # noqa: E402
+from warehouse.observations import Selection, documents_by_unit  # noqa: E402
 from warehouse.release import (  # noqa: E402
     PublishOutcome,
+    base_release,
     latest_id,
     publish_lock,
     read_manifest,
     read_table,
     releases_dir,
+    switch_latest,
     write_release,
 )
 
@@ -111,6 +115,16 @@ class ValidationBlocked(RuntimeError):
         super().__init__("\n".join(lines))
 
 
+class NoBaseRelease(RuntimeError):
+    """A zone or year rerun carries everything else from the latest release: without one it would publish a
+    release holding only its own part."""
+
+    def __init__(self, warehouse: Path):
+        super().__init__(
+            f"{warehouse} holds no release to build on: a rerun of some zones or years carries every other row "
+            "from the latest release, and there is none. Run `borderzones refresh` (every zone, every year) first.")
+
+
 @dataclass
 class RefreshResult:
     outcome: PublishOutcome
@@ -120,6 +134,9 @@ class RefreshResult:
     validation: pd.DataFrame | None = None
     fetches: list = field(default_factory=list)  # warehouse.fetching.FetchRecord, one per URL tried
     inputs_unchanged: bool = False  # the latest release was built from these very inputs: nothing was redone
+    losses: list[dict] = field(default_factory=list)  # documents of the parent not read as before (build.py)
+    archive_problems: list = field(default_factory=list)  # extractors.archive.ArchiveProblem: repairs, refusals
+    nothing_to_publish: bool = False  # the selection held no figure: no release written
 
 
 def _artifact_key(*parts: str) -> str:
@@ -218,7 +235,6 @@ def publish(settings: RunSettings, staging: str) -> dict:
     """
     from validation.report import validation_html
     from validation.suites import blocking_failures
-    from warehouse.duckdb_catalog import build_catalog
     from warehouse.report import build_report
 
     logger = _logger()
@@ -229,20 +245,45 @@ def publish(settings: RunSettings, staging: str) -> dict:
     fingerprint = input_fingerprint(staged, settings, cat)
     manifest_extra["input_fingerprint"] = fingerprint
     with publish_lock(settings.warehouse, on_wait=lambda: _notify("lock_wait")):
-        parent = latest_id(settings.warehouse)
+        parent = base_release(settings.warehouse)
+        if parent is None and settings.selection != Selection():
+            raise NoBaseRelease(settings.warehouse)
+        if not len(fresh_obs):
+            # no figure in the selection (years without data, an empty archive): a release made of nothing but
+            # the carried rows, or of nothing at all, is not a release
+            logger.info("nothing to publish for this selection (%s): no observation was read or curated; "
+                           "no release written", settings.selection.describe())
+            return {"release_id": parent, "path": str(releases_dir(settings.warehouse) / parent) if parent else None,
+                    "created": False, "parent": parent, "row_counts": {}, "validation": None, "losses": [],
+                    "nothing_to_publish": True}
         if (parent is not None and not settings.force
                 and read_manifest(settings.warehouse, parent).get("input_fingerprint") == fingerprint):
             # the same inputs and code built the latest release: skip building, validating and writing
             logger.info("no change since %s (same inputs and code): nothing rebuilt", parent)
+            if latest_id(settings.warehouse) != parent:
+                switch_latest(settings.warehouse, parent)
+            _ensure_catalog(settings.warehouse, logger)
             m = read_manifest(settings.warehouse, parent)
             return {"release_id": parent, "path": str(releases_dir(settings.warehouse) / parent), "created": False,
                     "parent": m.get("parent"), "row_counts": m.get("row_counts", {}),
                     "validation": read_table(settings.warehouse, parent, "validation")}
         previous = None
-        if parent is not None and (settings.zones is not None or settings.years is not None):  # else unused
-            previous = (read_table(settings.warehouse, parent, "observations"),
-                        read_table(settings.warehouse, parent, "sources"))
-        obs, sources = assemble(fresh_obs, fresh_src, previous, settings, cat)
+        p_src = read_table(settings.warehouse, parent, "sources") if parent is not None else None
+        losses = document_losses(fresh_src, p_src, settings, cat, parent)
+        kept = frozenset(d["source_id"] for d in losses if d["kept"])
+        for d in losses:
+            logger.warning("document %s (%s) of release %s: %s; %d observation(s) %s", d["source_id"][:12],
+                           d["title"], parent, d["now"], d["observations"],
+                           "kept from that release" if d["kept"] else "no longer published")
+        if kept:  # a corrupt archived copy: its published figures stay, and its source row says why
+            fresh_src = fresh_src.copy()
+            mark = fresh_src["source_id"].isin(kept)
+            fresh_src.loc[mark, "problems"] = [
+                f"{p}\nwarning: its observations are carried unchanged from release {parent} until the archived "
+                f"copy is restored" for p in fresh_src.loc[mark, "problems"]]
+        if parent is not None and (settings.zones is not None or settings.years is not None or kept):  # else unused
+            previous = (read_table(settings.warehouse, parent, "observations"), p_src)
+        obs, sources = assemble(fresh_obs, fresh_src, previous, settings, cat, kept)
         del fresh_obs, fresh_src  # one copy of the rows at a time
         _notify("build", observations=len(obs))
         tables = build_tables(obs, sources, cat, settings.vintage_policy)
@@ -256,6 +297,7 @@ def publish(settings: RunSettings, staging: str) -> dict:
             tmp.replace(report_path)
             raise ValidationBlocked(validation, parent, report_path)
         _notify("write")
+        manifest_extra["documents_lost"] = losses
         manifest_extra["input_documents"] = sorted(s for s, o in zip(sources["source_id"], sources["origin"],
                                                                       strict=True) if o == "archive")
         manifest_extra["validation"] = {
@@ -265,12 +307,7 @@ def publish(settings: RunSettings, staging: str) -> dict:
         report = build_report(tables, cat, "borderzones release: report")
         report["report/validation.html"] = validation_html(validation, "Validation report").encode("utf-8")
         outcome = write_release(settings.warehouse, tables, manifest_extra, report)
-        if outcome.created or not (Path(settings.warehouse) / "catalog.duckdb").exists():
-            _notify("catalog")
-            try:
-                build_catalog(settings.warehouse)
-            except Exception as exc:  # the release is published; a BI catalog can be rebuilt later
-                logger.warning("catalog.duckdb was not rebuilt (%s); run `borderzones releases catalog`", exc)
+        _ensure_catalog(settings.warehouse, logger)
     _notify("published")
     if outcome.created:
         logger.info("release %s written (%s)", outcome.release_id, outcome.path)
@@ -280,7 +317,21 @@ def publish(settings: RunSettings, staging: str) -> dict:
         create_markdown_artifact(_release_markdown(outcome, validation), key="release-summary",
                                  description="The release this run published")
     return {"release_id": outcome.release_id, "path": str(outcome.path), "created": outcome.created,
-            "parent": outcome.parent, "row_counts": outcome.row_counts, "validation": validation}
+            "parent": outcome.parent, "row_counts": outcome.row_counts, "validation": validation, "losses": losses}
+
+
+def _ensure_catalog(warehouse: Path, logger) -> None:
+    """Bring catalog.duckdb up to the releases on disk (also after a build that was killed or failed)."""
+    from warehouse.duckdb_catalog import catalog_is_current, ensure_catalog
+
+    if catalog_is_current(warehouse):
+        return
+    _notify("catalog")
+    try:
+        ensure_catalog(warehouse)
+    except Exception as exc:  # the release is published; the next run (or `releases catalog`) rebuilds it
+        logger.warning("catalog.duckdb was not rebuilt (%s: %s); the next run retries, or run "
+                       "`borderzones releases catalog`", type(exc).__name__, exc)
 
 
 def _release_markdown(outcome: PublishOutcome, validation: pd.DataFrame) -> str:
@@ -297,6 +348,8 @@ def _release_markdown(outcome: PublishOutcome, validation: pd.DataFrame) -> str:
 def _run(settings: RunSettings, zone_ids: list[str | None]) -> RefreshResult:
     cat = _catalog()
     validate_selection(settings, cat)
+    if settings.selection != Selection() and base_release(settings.warehouse) is None:
+        raise NoBaseRelease(settings.warehouse)  # before any work (publish checks again under the lock)
     curated = load_curated_all(settings, cat)
     _notify("start", zones=[z or "(no zone)" for z in zone_ids])
     fetches: list = []
@@ -307,7 +360,9 @@ def _run(settings: RunSettings, zone_ids: list[str | None]) -> RefreshResult:
 
         registry = load_registry(cat, settings.sources)
         fetcher = Fetcher(registry)
-    staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=_ensure(settings.warehouse)))
+    for name in clean_dead_staging(settings.warehouse):
+        _logger().info("removed %s, left by a run that was killed", name)
+    staging, owner = open_staging(settings.warehouse)
     try:
         # fetching stays in this process (one polite client per run); collection is what scales out
         if fetcher is not None:
@@ -322,7 +377,8 @@ def _run(settings: RunSettings, zone_ids: list[str | None]) -> RefreshResult:
         if unchanged is not None:
             unchanged.fetches = fetches
             return unchanged
-        index = documents_by_unit(Archive(settings.archive))  # one pass over the archive, not one per zone
+        store = Archive(settings.archive)
+        index = documents_by_unit(store)  # one pass over the archive, not one per zone
         shares = {z: zone_documents(index, z, cat) for z in zone_ids}
         batches = task_batches(zone_ids, shares, settings.task_count)
         with open(staging / "curated.pkl", "wb") as fh:
@@ -344,14 +400,19 @@ def _run(settings: RunSettings, zone_ids: list[str | None]) -> RefreshResult:
                  "source_fingerprint": sources_fp,
                  "refreshed": {"zones": list(settings.zones) if settings.zones else "all",
                                "years": list(settings.years) if settings.years else "all"},
-                 "curated_files": [{"name": Path(p).name, "sha256": _sha256_file(p)} for p in settings.curated_files]}
+                 "curated_files": [{"name": Path(p).name, "sha256": _sha256_file(p)} for p in settings.curated_files],
+                 "archive_problems": [{"path": p.path, "message": p.message} for p in store.problems]}
         (staging / "manifest_extra.json").write_text(json.dumps(extra), encoding="utf-8")
         published = _call(publish, settings, str(staging))
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    outcome = PublishOutcome(published["release_id"], Path(published["path"]), published["created"],
-                             published["parent"], published["row_counts"])
-    result = RefreshResult(outcome, settings, validation=published["validation"], fetches=fetches)
+        owner.close()
+    path = Path(published["path"]) if published["path"] else None
+    outcome = PublishOutcome(published["release_id"], path, published["created"], published["parent"],
+                             published["row_counts"])
+    result = RefreshResult(outcome, settings, validation=published["validation"], fetches=fetches,
+                           losses=published.get("losses", []), archive_problems=store.problems,
+                           nothing_to_publish=published.get("nothing_to_publish", False))
     for c in collections:
         label = c.zone_id or "unassigned"
         counts = c.counts()
@@ -399,10 +460,6 @@ def unchanged_result(settings: RunSettings, release_id: str) -> RefreshResult:
     return RefreshResult(outcome, settings, validation=read_table(settings.warehouse, release_id, "validation"),
                          inputs_unchanged=True)
 
-
-def _ensure(p: Path) -> Path:
-    Path(p).mkdir(parents=True, exist_ok=True)
-    return Path(p)
 
 
 def _sha256_file(p: Path) -> str:

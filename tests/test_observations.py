@@ -47,12 +47,25 @@ def test_extraction_is_cached_by_document_and_code(archive, cat, tmp_path):
     assert not extract_archived(archive, side, other_code, cat).cached
 
 
-def test_an_altered_archive_file_is_unreadable_not_fatal(archive, cat, tmp_path):
+def test_an_altered_archive_file_is_corrupt_not_fatal(archive, cat, tmp_path):
     side = next(iter(archive))
     archive.path_of(side.sha256).write_bytes(b"tampered")
     ext = extract_archived(archive, side, ExtractionCache(tmp_path / "cache", "c" * 64), cat)
-    assert ext.status == "unreadable"
+    assert ext.status == "corrupt"
     assert "do not match their sha256" in ext.result["problems"][0]["message"]
+
+
+def test_a_warm_cache_does_not_hide_a_corrupt_archive_file(archive, cat, tmp_path):
+    side = next(iter(archive))
+    cache = ExtractionCache(tmp_path / "cache", "c" * 64)
+    assert extract_archived(archive, side, cache, cat).status == "ok"
+    assert extract_archived(archive, side, cache, cat).cached  # the cache holds it now
+    path = archive.path_of(side.sha256)
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2] ^= 0x20  # one flipped bit
+    path.write_bytes(bytes(data))
+    ext = extract_archived(archive, side, cache, cat)
+    assert ext.status == "corrupt" and not ext.cached and ext.result["observations"] == []
 
 
 def test_collect_zone_keeps_to_its_units_and_years(archive, cat, tmp_path):

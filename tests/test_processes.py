@@ -84,6 +84,8 @@ def test_sigkill_between_writing_and_switching_latest(setup, tmp_path):
     orphan = marker.read_text(encoding="utf-8")
     os.kill(p.pid, signal.SIGKILL)
     p.wait(timeout=30)
+    left = list(wh.glob(".staging-*"))
+    assert left  # the killed run's staging folder
     assert latest_id(wh) == before  # readers still see the previous complete release
     assert orphan in list_releases(wh)  # written, never switched to
     assert _value(wh, before, "231086") == [140.0]
@@ -93,3 +95,45 @@ def test_sigkill_between_writing_and_switching_latest(setup, tmp_path):
     assert now not in (before, orphan) and orphan not in list_releases(wh)  # the leftover is cleaned up
     assert read_manifest(wh, now)["parent"] == before
     assert _value(wh, now, "231086") == [141.0]
+    assert not any(p.exists() for p in left)  # provably dead (its lock was free): removed by the next run
+
+
+def test_sigkill_while_the_duckdb_catalog_is_built(setup, tmp_path):
+    from warehouse.duckdb_catalog import catalog_is_current
+
+    wh, cur, args = setup
+    _edit(cur, "231086,东宁市,2020,gdp,140,", "231086,东宁市,2020,gdp,142,")
+    marker = tmp_path / "in-catalog"
+    p = _start(["refresh", *args], {"BORDERZONES_FAULT_PAUSE_IN_CATALOG": str(marker)})
+    deadline = time.monotonic() + 240
+    while not marker.exists():
+        assert p.poll() is None, p.stdout.read()
+        assert time.monotonic() < deadline, "the catalog build was never reached"
+        time.sleep(0.2)
+    os.kill(p.pid, signal.SIGKILL)
+    p.wait(timeout=30)
+    new = latest_id(wh)
+    assert _value(wh, new, "231086") == [142.0]  # the release was published before the catalog
+    assert not catalog_is_current(wh) and list(wh.glob(".catalog.duckdb.tmp-*"))
+    r = subprocess.run([*CLI, "refresh", *args], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0 and "no change" in r.stdout, r.stdout + r.stderr
+    assert catalog_is_current(wh) and not list(wh.glob(".catalog.duckdb.tmp-*"))
+    import duckdb
+
+    con = duckdb.connect(str(wh / "catalog.duckdb"), read_only=True)
+    assert con.execute("SELECT release_id FROM releases WHERE is_latest").fetchall() == [(new,)]
+    con.close()
+
+
+def test_a_blocked_release_through_prefect_is_a_message_not_tracebacks(setup):
+    wh, cur, args = setup
+    before = latest_id(wh)
+    _edit(cur, "231086,东宁市,2020,gdp,140,", "231086,东宁市,2020,gdp,1400000,")
+    prefect_args = [a for a in args if a not in ("--engine", "plain")]
+    r = subprocess.run([*CLI, "refresh", *prefect_args], cwd=ROOT, capture_output=True, text=True, timeout=300,
+                       env={**os.environ, "PREFECT_HOME": str(wh.parent / "prefect_home")})
+    out = r.stdout + r.stderr
+    assert r.returncode == 1, out
+    assert "blocked:" in out and "231086 东宁市 2020 gdp = 1400000" in out
+    assert "Traceback" not in out and len(out.splitlines()) < 20, out
+    assert latest_id(wh) == before

@@ -11,6 +11,7 @@ import functools
 import hashlib
 import json
 import logging
+import os
 import re
 import subprocess
 from collections import Counter
@@ -208,14 +209,63 @@ def task_batches(zone_ids: list[str | None], shares: dict[str | None, list[Sidec
     return [members for _, _, members in sorted(filled, key=lambda b: (-b[0], b[1]))]
 
 
+_READ = ("ok", "partial")
+
+
+def document_losses(fresh_src: pd.DataFrame, previous_src: pd.DataFrame | None, settings: RunSettings,
+                    cat: Catalog, parent: str | None) -> list[dict]:
+    """The previous release's documents, inside the refreshed part, that this run did not read as it did:
+    gone from the archive, now corrupt (their rows are carried, see `assemble`), or now failing. Each is
+    said in the summary and the manifest: published figures are never dropped without a word.
+
+    >>> import pandas as pd
+    >>> prev = pd.DataFrame({"source_id": ["a", "b", "c"], "origin": "archive", "unit_code": "533102",
+    ...                      "data_year": 2020, "status": "ok", "n_observations": [5, 3, 0], "title": "t"})
+    >>> fresh = pd.DataFrame({"source_id": ["b"], "status": ["corrupt"]})
+    >>> [(d["source_id"], d["now"], d["observations"], d["kept"]) for d in document_losses(
+    ...     fresh, prev, RunSettings(), None, "R1")]
+    [('a', 'gone from the archive', 5, False), ('b', 'corrupt', 3, True)]
+    """
+    if previous_src is None or not len(previous_src):
+        return []
+    sel = settings.selection
+    units = sel.units(cat) if cat is not None else None
+    now = dict(zip(fresh_src["source_id"], fresh_src["status"], strict=True))
+    out = []
+    for r in previous_src.to_dict("records"):
+        # a document still corrupt since an earlier run keeps being carried: its status says corrupt already
+        if r["origin"] != "archive" or r["status"] not in (*_READ, "corrupt") or not int(r["n_observations"] or 0):
+            continue
+        year = None if pd.isna(r["data_year"]) else int(r["data_year"])
+        if not sel.covers(r["unit_code"], year, units):
+            continue
+        status = now.get(r["source_id"])
+        if status in _READ:
+            continue
+        what = "gone from the archive" if status is None else status
+        out.append({"source_id": r["source_id"], "title": r["title"], "unit_code": r["unit_code"], "data_year": year,
+                    "was": r["status"], "now": what, "observations": int(r["n_observations"]),
+                    "kept": status == "corrupt", "release": parent})
+    return out
+
+
 def assemble(fresh_obs: pd.DataFrame, fresh_src: pd.DataFrame, previous: tuple[pd.DataFrame, pd.DataFrame] | None,
-             settings: RunSettings, cat: Catalog) -> tuple[pd.DataFrame, pd.DataFrame]:
+             settings: RunSettings, cat: Catalog, keep_sources: frozenset[str] = frozenset()
+             ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Observations and sources of the new release: the fresh rows of the refreshed part, and the previous
-    release's rows outside it, unchanged. A row collected twice (a unit in two zones) is kept once."""
+    release's rows outside it, unchanged. A row collected twice (a unit in two zones) is kept once.
+
+    `keep_sources`: documents whose previous rows are carried even inside the refreshed part (an archived
+    copy found corrupt: its figures stay published, the source row says why, until the copy is restored)."""
     sel = settings.selection
     units = sel.units(cat)
     obs = fresh_obs[OBSERVATIONS.names].drop_duplicates("obs_id", keep="last")
     src = fresh_src[SOURCES.names].drop_duplicates("source_id", keep="last")
+    if previous is not None and keep_sources:
+        p_obs = previous[0]
+        kept = p_obs[p_obs["source_id"].isin(keep_sources)]
+        if len(kept):
+            obs = pd.concat([obs, kept[OBSERVATIONS.names]], ignore_index=True)
     if previous is not None and (sel.zones is not None or sel.years is not None):
         p_obs, p_src = previous
         keep = [not sel.covers(u, y, units) for u, y in zip(p_obs["unit_code"], p_obs["year"], strict=True)]
@@ -284,6 +334,50 @@ def code_fingerprint_all(data_dir: Path) -> str:
 def _settings_digest(settings: RunSettings, cat: Catalog) -> dict:
     return {"zones": settings.zones, "years": settings.years, "policy": settings.vintage_policy,
             "code": code_fingerprint_all(cat.data_dir)}
+
+
+_STAGING_OWNER = ".owner"  # flock-held by the run that made the folder, for as long as it lives
+
+
+def open_staging(warehouse: Path) -> tuple[Path, object]:
+    """A new staging folder under the warehouse, and the open, locked owner file that marks it alive (close
+    it when the run ends; the OS releases the lock when the process dies, however it dies)."""
+    import fcntl
+    import tempfile
+
+    Path(warehouse).mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=warehouse))
+    fh = open(staging / _STAGING_OWNER, "w")  # noqa: SIM115 - held for the run
+    fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    fh.write(f"{os.getpid()}\n")
+    fh.flush()
+    return staging, fh
+
+
+def clean_dead_staging(warehouse: Path, legacy_age_s: float = 86400) -> list[str]:
+    """Remove the staging folders of runs that are provably dead: their owner file's lock is free. A folder
+    without an owner file (made by an older version) goes when older than `legacy_age_s`."""
+    import fcntl
+    import shutil
+    import time
+
+    removed = []
+    for folder in Path(warehouse).glob(".staging-*"):
+        owner = folder / _STAGING_OWNER
+        try:
+            if owner.exists():
+                with open(owner, "a") as fh:
+                    try:
+                        fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    except BlockingIOError:
+                        continue  # a live run's
+            elif time.time() - folder.stat().st_mtime < legacy_age_s:
+                continue
+        except OSError:
+            continue
+        shutil.rmtree(folder, ignore_errors=True)
+        removed.append(folder.name)
+    return removed
 
 
 def stage_rows(staging: Path, label: str, observations: list[dict], sources: list[dict]) -> None:

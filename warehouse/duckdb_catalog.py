@@ -5,19 +5,49 @@ views over Parquet paths break when the warehouse is moved or opened from elsewh
 therefore holds the data itself: one schema per release (`r_<release id>`, tables) and, in `main`,
 views over the latest release's schema plus a `releases` table. Views inside one database file keep
 working wherever the file goes. The file is rebuilt next to the old one and renamed over it, so a
-reader never sees a half-built catalog.
+reader never sees a half-built catalog; `.catalog.duckdb.state` then records which releases it holds,
+so a build that was killed or ran out of disk is redone by the next run (`ensure_catalog`), and the
+temporary files such a build left are removed.
 """
 
 from __future__ import annotations
 
+import json
+import logging
 import os
 import re
+import time
 from pathlib import Path
 
 from warehouse.release import latest_id, list_releases, read_manifest, releases_dir
 from warehouse.schemas import TABLES
 
 CATALOG_FILE = "catalog.duckdb"
+STATE_FILE = ".catalog.duckdb.state"
+
+log = logging.getLogger(__name__)
+
+
+def _state(warehouse: Path) -> dict:
+    return {"latest": latest_id(warehouse), "releases": list_releases(warehouse)}
+
+
+def catalog_is_current(warehouse: Path) -> bool:
+    """True when catalog.duckdb holds exactly the releases on disk, with the latest one as `main`."""
+    warehouse = Path(warehouse)
+    try:
+        recorded = json.loads((warehouse / STATE_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return (warehouse / CATALOG_FILE).is_file() and recorded == _state(warehouse)
+
+
+def ensure_catalog(warehouse: Path) -> Path | None:
+    """Rebuild catalog.duckdb unless it is current (call while holding the publish lock)."""
+    if catalog_is_current(warehouse) or not list_releases(warehouse):
+        return None
+    log.info("catalog.duckdb does not hold the current releases: rebuilding it")
+    return build_catalog(warehouse)
 
 
 def schema_name(release_id: str) -> str:
@@ -36,9 +66,30 @@ def build_catalog(warehouse: Path) -> Path | None:
     current = latest_id(warehouse)
     if not ids:
         return None
+    for left in warehouse.glob(f".{CATALOG_FILE}.tmp-*"):  # a killed build's (only the lock holder builds)
+        left.unlink(missing_ok=True)
+    (warehouse / STATE_FILE).unlink(missing_ok=True)  # until the new file is in place, it is not current
     tmp = warehouse / f".{CATALOG_FILE}.tmp-{os.getpid()}"
-    tmp.unlink(missing_ok=True)
-    con = duckdb.connect(str(tmp))
+    try:
+        con = duckdb.connect(str(tmp))
+        if pause := os.environ.get("BORDERZONES_FAULT_PAUSE_IN_CATALOG"):
+            # fault injection for the crash tests (real processes, SIGKILL): say where we are, then wait
+            Path(pause).write_text(str(tmp), encoding="utf-8")
+            time.sleep(120)
+        _fill(con, warehouse, ids, current)
+    except BaseException:
+        for left in warehouse.glob(f"{tmp.name}*"):  # the file and its write-ahead log
+            left.unlink(missing_ok=True)
+        raise
+    final = warehouse / CATALOG_FILE
+    os.replace(tmp, final)
+    state = warehouse / f"{STATE_FILE}.tmp"
+    state.write_text(json.dumps({"latest": current, "releases": ids}), encoding="utf-8")
+    os.replace(state, warehouse / STATE_FILE)
+    return final
+
+
+def _fill(con, warehouse: Path, ids: list[str], current: str | None) -> None:
     try:
         con.execute("CREATE TABLE releases (release_id VARCHAR, schema_name VARCHAR, created VARCHAR, "
                     "parent VARCHAR, is_latest BOOLEAN, observations BIGINT, panel BIGINT, indicators BIGINT, "
@@ -63,6 +114,3 @@ def build_catalog(warehouse: Path) -> Path | None:
         con.execute("CHECKPOINT")
     finally:
         con.close()
-    final = warehouse / CATALOG_FILE
-    os.replace(tmp, final)
-    return final

@@ -110,6 +110,16 @@ class ExtractionCache:
             raise
 
 
+def _failed(side: Sidecar, status: str, message: str) -> dict:
+    """The result of a document that could not be extracted: its status and why, nothing else."""
+    return {"document": {"sha256": side.sha256, "unit_code": side.unit_code, "unit_name": None,
+                         "data_year": side.data_year, "title": side.title, "kind": side.kind,
+                         "status": status, "format": side.ext, "published": None,
+                         "extractor_version": EXTRACTOR_VERSION},
+            "observations": [],
+            "problems": [{"severity": "error", "message": message}]}
+
+
 @dataclass
 class DocumentExtraction:
     sidecar: Sidecar
@@ -127,19 +137,30 @@ def extract_archived(archive: Archive, side: Sidecar, cache: ExtractionCache | N
     """Extract one archived document, or take the cached extraction of the same bytes and code.
 
     A document that cannot be read (missing bytes, a crash in a reader) gives an `unreadable` result
-    naming the document: one bad document never stops the others.
+    naming the document, one whose bytes no longer match their sha256 a `corrupt` one: one bad document
+    never stops the others (the publish step keeps a corrupt document's published rows, see
+    warehouse.build.assemble).
     """
     from extractors.extract import extract_bytes
 
-    if cache is not None and (hit := cache.get(side.sha256)) is not None:
-        return DocumentExtraction(side, hit, cached=True)
     path = archive.document_path(side)
     try:
         if not path.exists():
             raise FileNotFoundError(f"archive has a sidecar but no bytes for {side.sha256}")
         data = path.read_bytes()
-        if hashlib.sha256(data).hexdigest() != side.sha256:
-            raise ValueError("archived bytes do not match their sha256 (the archive file was altered)")
+    except OSError as exc:
+        return DocumentExtraction(side, _failed(side, "unreadable", f"{type(exc).__name__}: {exc}"), cached=False)
+    # verified on every read, cache hit or not: a cached extraction must not hide a corrupt archive file
+    actual = hashlib.sha256(data).hexdigest()
+    if actual != side.sha256:
+        log.error("archived document %s (%s) is corrupt: its bytes hash to %s", path, side.origin, actual[:12])
+        return DocumentExtraction(side, _failed(
+            side, "corrupt", f"the archived bytes ({path}) do not match their sha256 (they hash to {actual[:12]}…): "
+                             "the file was altered or damaged; restore it from a backup, or fetch or ingest the "
+                             "document again"), cached=False)
+    if cache is not None and (hit := cache.get(side.sha256)) is not None:
+        return DocumentExtraction(side, hit, cached=True)
+    try:
         started = time.thread_time()  # this thread only: Prefect and Dask threads run beside it
         extracted = extract_bytes(data, path.name, content_type=side.content_type, cat=cat)
         result = extracted.as_json()
@@ -147,13 +168,8 @@ def extract_archived(archive: Archive, side: Sidecar, cache: ExtractionCache | N
         spent = time.thread_time() - started
     except Exception as exc:  # any failure becomes this document's status, not the run's
         log.warning("document %s (%s): %s", side.sha256[:12], side.origin, exc)
-        result = {"document": {"sha256": side.sha256, "unit_code": side.unit_code, "unit_name": None,
-                               "data_year": side.data_year, "title": side.title, "kind": side.kind,
-                               "status": "unreadable", "format": side.ext, "published": None,
-                               "extractor_version": EXTRACTOR_VERSION},
-                  "observations": [],
-                  "problems": [{"severity": "error", "message": f"{type(exc).__name__}: {exc}"}]}
-        return DocumentExtraction(side, result, cached=False)  # failures are not cached: retry next run
+        # failures are not cached: retry next run
+        return DocumentExtraction(side, _failed(side, "unreadable", f"{type(exc).__name__}: {exc}"), cached=False)
     if cache is not None:
         cache.put(side.sha256, result)
     return DocumentExtraction(side, result, cached=False, extract_s=spent)

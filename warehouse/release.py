@@ -19,6 +19,7 @@ import hashlib
 import json
 import logging
 import os
+import re
 import shutil
 import time
 from collections.abc import Iterator
@@ -46,8 +47,8 @@ class ReleaseError(RuntimeError):
 
 @dataclass
 class PublishOutcome:
-    release_id: str
-    path: Path
+    release_id: str | None  # None: nothing published and no release before
+    path: Path | None
     created: bool  # False: nothing changed since release_id
     parent: str | None
     row_counts: dict[str, int] = field(default_factory=dict)
@@ -90,6 +91,19 @@ def latest_id(warehouse: Path) -> str | None:
     target = Path(os.readlink(link)) if link.is_symlink() else link.resolve()
     rid = target.name
     return rid if (releases_dir(warehouse) / rid / "manifest.json").is_file() else None
+
+
+def base_release(warehouse: Path) -> str | None:
+    """The release a run builds on: `latest`, or when `latest` is missing or broken (deleted by hand, a copy
+    made without symlinks) the newest complete release, which the next publish points `latest` at again."""
+    rid = latest_id(warehouse)
+    if rid is not None:
+        return rid
+    ids = list_releases(warehouse)
+    if ids:
+        log.warning("%s: `latest` is missing or broken; building on the newest complete release, %s",
+                    warehouse, ids[-1])
+    return ids[-1] if ids else None
 
 
 def read_manifest(warehouse: Path, release_id: str) -> dict:
@@ -200,7 +214,43 @@ def write_csv(table: pa.Table, path: Path) -> None:
 def _write_csv(table: pa.Table, fh) -> None:
     # Arrow's writer streams record batches (~15x faster than pandas here); strings are quoted, CRLF for Excel
     fh.write("\ufeff".encode())
-    pacsv.write_csv(table, fh, pacsv.WriteOptions(eol="\r\n"))
+    pacsv.write_csv(inert_text(table), fh, pacsv.WriteOptions(eol="\r\n"))
+
+
+# A cell that starts with one of these is run as a formula by Excel, LibreOffice and Google Sheets.
+FORMULA_START = r"^[=+\-@\t\r]"
+
+
+def inert_text(table: pa.Table) -> pa.Table:
+    """The table with every text cell that a spreadsheet would run as a formula prefixed with an
+    apostrophe (the OWASP advice for CSV injection). Only the CSV twins get this: Parquet stays exact.
+
+    >>> t = pa.table({"title": ["=SUM(A1)", "公报", "-3.2%", None], "value": [1.0, 2.0, -3.2, None]})
+    >>> inert_text(t).column("title").to_pylist(), inert_text(t).column("value").to_pylist()
+    (["'=SUM(A1)", '公报', "'-3.2%", None], [1.0, 2.0, -3.2, None])
+    """
+    import pyarrow.compute as pc
+
+    columns = []
+    for col in table.columns:
+        if pa.types.is_string(col.type) or pa.types.is_large_string(col.type):
+            risky = pc.fill_null(pc.match_substring_regex(col, FORMULA_START), False)
+            col = pc.if_else(risky, pc.binary_join_element_wise(pa.scalar("'", col.type), col, ""), col)
+        columns.append(col)
+    return pa.table(columns, schema=table.schema)
+
+
+def inert_frame(df: pd.DataFrame) -> pd.DataFrame:
+    """The same for a DataFrame about to be written as CSV (report/claims.csv).
+
+    >>> inert_frame(pd.DataFrame({"a": ["+1 (tel)", "ok"], "n": [1, 2]}))["a"].tolist()
+    ["'+1 (tel)", 'ok']
+    """
+    out = df.copy()
+    for c in out.columns:
+        if out[c].dtype == object or pd.api.types.is_string_dtype(out[c]):
+            out[c] = [f"'{v}" if isinstance(v, str) and re.match(FORMULA_START, v) else v for v in out[c]]
+    return out
 
 
 def content_hash(file_hashes: dict[str, str]) -> str:
@@ -256,7 +306,7 @@ def write_release(warehouse: Path, frames: dict[str, pd.DataFrame], manifest_ext
     warehouse = Path(warehouse)
     specs = specs or {n: TABLES[n] for n in frames}
     clean_leftovers(warehouse)
-    parent = latest_id(warehouse)
+    parent = base_release(warehouse)
 
     # tables go straight to files in a temporary folder, one at a time: the Parquet and CSV bytes of the
     # release are never all in memory; an unchanged release is recognised by the files' hashes
@@ -278,6 +328,8 @@ def write_release(warehouse: Path, frames: dict[str, pd.DataFrame], manifest_ext
     chash = content_hash({n: f["sha256"] for n, f in files.items()})
     if parent is not None and read_manifest(warehouse, parent).get("content_hash") == chash:
         shutil.rmtree(tmp, ignore_errors=True)
+        if latest_id(warehouse) != parent:
+            switch_latest(warehouse, parent)  # `latest` was missing: point it at the release it equals
         return PublishOutcome(parent, releases_dir(warehouse) / parent, False, parent, row_counts)
 
     now = datetime.now(UTC)

@@ -15,6 +15,7 @@ import pandas as pd
 
 from catalog import Catalog, load_paper_claims
 from warehouse.indicators import SECTORS, load_series
+from warehouse.release import inert_frame
 from warehouse.schemas import TABLES
 
 FIG_YEAR = 2020
@@ -281,7 +282,7 @@ def build_report(tables: dict[str, pd.DataFrame], cat: Catalog, title: str) -> d
         "report/figure1.png": figure1(panel, ind, cat),
         "report/figure2.png": figure2(ind, cat),
         "report/claims.html": claims_html(claims),
-        "report/claims.csv": claims.to_csv(index=False).encode("utf-8-sig"),
+        "report/claims.csv": inert_frame(claims).to_csv(index=False).encode("utf-8-sig"),
         "report/dictionary.md": dictionary_markdown().encode("utf-8"),
         "report/dictionary.html": dictionary_html(),
     }
