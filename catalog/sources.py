@@ -12,7 +12,7 @@ import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 from urllib.parse import urlsplit
 
 from pydantic import Field, ValidationError, field_validator
@@ -24,6 +24,7 @@ BUNDLED_SOURCES = DATA_DIR / "sources.toml"
 ENV_VAR = "BORDERZONES_SOURCES"
 _LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
 _HOSTNAME = re.compile(rf"^(?=.{{1,253}}$){_LABEL}(?:\.{_LABEL})*$")
+DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
 def check_url(v: str) -> str:
@@ -59,6 +60,12 @@ class _UrlEntry(Frozen):
     def host(self) -> str:
         return urlsplit(self.url).hostname or ""
 
+    @property
+    def origin(self) -> tuple[str, str, int]:
+        """(scheme, host, port), the port filled in from the scheme."""
+        parts = urlsplit(self.url)
+        return parts.scheme, self.host.lower(), parts.port or DEFAULT_PORTS[parts.scheme]
+
 
 class Listing(_UrlEntry):
     max_pages: int = Field(5, ge=1, le=50)
@@ -76,6 +83,7 @@ class HostPolicy(Frozen):
     allow_private: bool = False
     timeout_s: float = Field(30.0, gt=0, le=600)
     max_bytes: int = Field(50 * 1024 * 1024, ge=1024, le=1024 * 1024 * 1024)
+    ports: tuple[Annotated[int, Field(ge=1, le=65535)], ...] = ()  # besides the scheme's default port
 
 
 DEFAULT_POLICY = HostPolicy()
@@ -95,6 +103,12 @@ class Registry:
     def allowed_hosts(self) -> frozenset[str]:
         """Hosts that may be fetched or redirected to: those named by an entry or a [host] table."""
         return frozenset({e.host.lower() for e in (*self.listings, *self.sources)} | set(self.hosts))
+
+    def ports(self, scheme: str, host: str) -> frozenset[int]:
+        """The ports a host may be fetched on with a scheme: the scheme's default, those its [host] table
+        lists, and those the registry's URLs name for that scheme."""
+        named = {p for s, h, p in (e.origin for e in (*self.listings, *self.sources)) if (s, h) == (scheme, host)}
+        return frozenset({DEFAULT_PORTS[scheme], *self.policy(host).ports, *named})
 
     def for_units(self, units: frozenset[str] | None) -> Registry:
         keep = (lambda e: True) if units is None else (lambda e: e.unit_code in units)

@@ -3,9 +3,11 @@
 Polite (per-host minimum interval and concurrency, robots.txt, an honest User-Agent), careful
 (retries with exponential backoff and full jitter on 429, 5xx, timeouts, resets and truncated bodies,
 honouring Retry-After; never on other 4xx), cheap on reruns (conditional GET: ETag and
-Last-Modified, so an unchanged document costs a 304) and safe (http/https only; redirects followed
-only to allowed hosts; hosts resolving to private or loopback addresses refused unless the registry
-allows it; certificate checks always on; bodies streamed under a size cap; types sniffed from bytes).
+Last-Modified, so an unchanged document costs a 304) and safe (http/https only, no credentials in
+URLs; requests and redirects only to allowed hosts on allowed ports; a host's addresses resolved once
+and checked (private or loopback refused unless the registry allows it), and the connection made to a
+checked address, never to a fresh DNS answer; certificate checks always on, against the host name;
+bodies streamed under a size cap; types sniffed from bytes).
 
 `fetch()` never raises for a network or server problem: it returns a FetchResult whose `outcome` is
 fetched | unchanged | failed and whose `message` says what happened, in words a user can act on.
@@ -29,8 +31,12 @@ from urllib.parse import urljoin, urlsplit
 
 import requests
 from requests.adapters import HTTPAdapter
+from urllib3.connection import HTTPConnection, HTTPSConnection
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+from urllib3.exceptions import ConnectTimeoutError, NewConnectionError
+from urllib3.util.connection import create_connection
 
-from catalog.sources import HostPolicy, Registry
+from catalog.sources import DEFAULT_PORTS, HostPolicy, Registry
 from extractors.decode import sniff_kind
 
 log = logging.getLogger(__name__)
@@ -62,7 +68,85 @@ class _Fail(Exception):
     pass
 
 
-class _LegacyTLSAdapter(HTTPAdapter):
+class _HostGate:
+    """At most max_concurrency requests at a time to a host, each starting min_interval_s after the last."""
+
+    def __init__(self, policy: HostPolicy, clock: Callable[[], float], sleep: Callable[[float], None]):
+        self.policy = policy
+        self.sem = threading.Semaphore(policy.max_concurrency)
+        self.lock = threading.Lock()
+        self.last: float | None = None
+        self.clock, self.sleep = clock, sleep
+
+    @contextmanager
+    def slot(self):
+        with self.sem:
+            with self.lock:
+                if self.last is not None:
+                    wait = self.last + self.policy.min_interval_s - self.clock()
+                    if wait > 0:
+                        self.sleep(wait)
+                self.last = self.clock()
+            yield
+
+
+@dataclass(frozen=True)
+class _Target:
+    """A URL's host as checked: the addresses it resolved to, all allowed."""
+
+    host: str
+    addresses: tuple[str, ...]
+
+
+# The request this thread is making, for the connection classes below: which addresses they may connect to.
+# Set by Fetcher._get around each request, in the thread that makes it.
+_CURRENT = threading.local()
+
+
+class _PinnedConnection(HTTPConnection):
+    """Connects to the address the client checked, not to a new DNS answer (a DNS-rebinding guard). Only
+    the socket's address changes: the Host header, and for HTTPS the SNI and the certificate check, keep the
+    host name (urllib3 2.x takes them from `self.host`; only `_new_conn` resolves)."""
+
+    def _new_conn(self) -> socket.socket:
+        target = getattr(_CURRENT, "target", None)
+        if target is None or target.host != self.host.lower():
+            # never fall back to resolving here: that is the gap this class closes
+            raise NewConnectionError(self, f"refused: {self.host} was not checked before connecting")
+        error: OSError | None = None
+        for ip in target.addresses:
+            try:
+                sock = create_connection((ip, self.port), self.timeout, source_address=self.source_address,
+                                         socket_options=self.socket_options)
+            except OSError as exc:
+                error = exc
+                continue
+            return sock
+        if isinstance(error, TimeoutError):
+            raise ConnectTimeoutError(self, f"Connection to {self.host} timed out. (connect timeout={self.timeout})")
+        raise NewConnectionError(self, f"Failed to establish a new connection: {error}")
+
+class _PinnedHTTPSConnection(_PinnedConnection, HTTPSConnection):
+    pass
+
+
+class _PinnedHTTPPool(HTTPConnectionPool):
+    ConnectionCls = _PinnedConnection
+
+
+class _PinnedHTTPSPool(HTTPSConnectionPool):
+    ConnectionCls = _PinnedHTTPSConnection
+
+
+class _PinnedAdapter(HTTPAdapter):
+    """requests' adapter with connections that go to the checked address (see _PinnedConnection)."""
+
+    def init_poolmanager(self, *args, **kwargs):
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = {"http": _PinnedHTTPPool, "https": _PinnedHTTPSPool}
+
+
+class _LegacyTLSAdapter(_PinnedAdapter):
     """For servers that still need legacy renegotiation; certificates are verified as always."""
 
     def init_poolmanager(self, *args, **kwargs):
@@ -122,24 +206,42 @@ def is_private_address(ip: str) -> bool:
     return a.is_private or a.is_loopback or a.is_link_local or a.is_reserved or a.is_multicast or a.is_unspecified
 
 
+def _without_userinfo(url: str) -> str:
+    """The URL with its user name and password masked, for messages.
+
+    >>> _without_userinfo("http://user:pw@example.org:8080/a")
+    'http://***@example.org:8080/a'
+    """
+    parts = urlsplit(url)
+    return parts._replace(netloc="***@" + parts.netloc.rpartition("@")[2]).geturl()
+
+
 class Fetcher:
     def __init__(self, registry: Registry, *, max_retries: int = 4, backoff_base_s: float = 1.0,
                  backoff_max_s: float = 60.0, retry_after_max_s: float = 300.0, max_redirects: int = 10,
                  sleep: Callable[[float], None] = time.sleep, clock: Callable[[], float] = time.monotonic,
-                 rng: random.Random | None = None, resolver=socket.getaddrinfo, user_agent: str = USER_AGENT):
+                 rng: random.Random | None = None, resolver=socket.getaddrinfo, user_agent: str = USER_AGENT,
+                 ca_bundle: str | None = None):
+        """`ca_bundle`: CA certificates to trust instead of the default ones (a private CA, the tests');
+        certificates are verified either way."""
         self.registry = registry
         self.max_retries, self.backoff_base_s, self.backoff_max_s = max_retries, backoff_base_s, backoff_max_s
         self.retry_after_max_s, self.max_redirects = retry_after_max_s, max_redirects
         self.sleep, self.clock, self.rng, self.resolver = sleep, clock, rng or random.Random(), resolver
+        self.verify: bool | str = ca_bundle or True
         self.session = requests.Session()
         self.session.headers.update({"User-Agent": user_agent, "Accept": "*/*", "Accept-Encoding": "identity"})
         self.session.trust_env = False  # no proxies or netrc from the environment: only what the registry says
+        self.session.mount("http://", _PinnedAdapter())
+        self.session.mount("https://", _PinnedAdapter())
         for host, policy in registry.hosts.items():
             if policy.legacy_renegotiation:
-                self.session.mount(f"https://{host}/", _LegacyTLSAdapter())
+                for prefix in (f"https://{host}/", f"https://{host}:"):  # with and without a port
+                    self.session.mount(prefix, _LegacyTLSAdapter())
         self._gates: dict[str, _HostGate] = {}
         self._robots: dict[str, urllib.robotparser.RobotFileParser | str] = {}
         self._dead: dict[str, str] = {}  # host -> why it is unreachable for this run
+        self._addresses: dict[str, tuple[str, ...]] = {}  # host -> its checked addresses, resolved once a run
         self._lock = threading.Lock()
 
     # -- checks ---------------------------------------------------------------------------------
@@ -150,26 +252,50 @@ class Fetcher:
                 self._gates[host] = _HostGate(self.registry.policy(host), self.clock, self.sleep)
             return self._gates[host]
 
-    def _check_target(self, url: str) -> None:
+    def _check_target(self, url: str) -> _Target:
+        """Scheme, credentials, host and port against the registry, then the host's addresses."""
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https"):
             raise _Fail(f"refused: only http and https are fetched, not {parts.scheme!r} ({url})")
+        if "@" in parts.netloc:
+            raise _Fail(f"refused: {_without_userinfo(url)} carries a user name or password; credentials are "
+                        f"never sent (use the URL without them)")
         host = (parts.hostname or "").lower()
+        try:
+            port = parts.port or DEFAULT_PORTS[parts.scheme]
+        except ValueError:
+            raise _Fail(f"refused: {url} has an invalid port") from None
         if host not in self.registry.allowed_hosts:
             raise _Fail(f"refused: {host} is not an allowed host (add it to the sources file)")
+        allowed = self.registry.ports(parts.scheme, host)
+        if port not in allowed:
+            raise _Fail(f"refused: {parts.scheme}://{host} is allowed on port {', '.join(map(str, sorted(allowed)))}, "
+                        f"not port {port}; add ports = [{port}] to [host.\"{host}\"] in the sources file if that "
+                        f"is intended")
         if host in self._dead:
             raise _Fail(self._dead[host])
+        return _Target(host, self._checked_addresses(host, port))
+
+    def _checked_addresses(self, host: str, port: int) -> tuple[str, ...]:
+        """The host's addresses, resolved once a run and all checked: connections go to these only, so a
+        DNS answer that changes after the check (rebinding) is never used."""
+        if host in self._addresses:
+            return self._addresses[host]
         try:
-            infos = self.resolver(host, parts.port or (443 if parts.scheme == "https" else 80))
+            infos = self.resolver(host, port)
         except (socket.gaierror, UnicodeError) as exc:
             msg = f"cannot resolve {host} (no network, or the name is wrong): {exc}"
             self._dead[host] = msg
             raise _Fail(msg) from None
-        ips = {info[4][0] for info in infos}
+        ips = tuple(dict.fromkeys(info[4][0] for info in infos))  # in the resolver's order, once each
         private = sorted(ip for ip in ips if is_private_address(ip))
         if private and not self.registry.policy(host).allow_private:
             raise _Fail(f"refused: {host} resolves to a private or loopback address ({', '.join(private)}); "
                         f"set allow_private = true for this host only if that is intended")
+        if not ips:
+            raise _Fail(f"cannot resolve {host}: no addresses")
+        self._addresses[host] = ips
+        return ips
 
     # -- one request ----------------------------------------------------------------------------
 
@@ -178,13 +304,14 @@ class Fetcher:
         seen = {url}
         current = url
         for _ in range(self.max_redirects + 1):
-            self._check_target(current)
-            host = (urlsplit(current).hostname or "").lower()
+            target = self._check_target(current)
+            host = target.host
             policy = self.registry.policy(host)
             with self._gate(host).slot():
+                _CURRENT.target = target  # the connection goes to the addresses just checked
                 try:
                     resp = self.session.get(current, headers=headers, timeout=policy.timeout_s, stream=True,
-                                            allow_redirects=False, verify=True)
+                                            allow_redirects=False, verify=self.verify)
                 except requests.exceptions.SSLError as exc:
                     raise _Fail(f"TLS error with {host} (certificates are always checked; set "
                                 f"legacy_renegotiation = true for servers that need it): {exc}") from None
@@ -192,6 +319,8 @@ class Fetcher:
                     raise _Retry(f"timed out after {policy.timeout_s:g} s") from None
                 except requests.exceptions.ConnectionError as exc:
                     raise _Retry(f"connection failed: {_short(exc)}") from None
+                finally:
+                    _CURRENT.target = None
                 try:
                     if resp.is_redirect or resp.status_code in (301, 302, 303, 307, 308):
                         location = resp.headers.get("Location")

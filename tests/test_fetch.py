@@ -5,6 +5,8 @@ are checked without waiting."""
 
 from __future__ import annotations
 
+import socket
+import ssl
 from pathlib import Path
 
 import pytest
@@ -31,7 +33,8 @@ def server():
 
 
 def registry(server: FaultServer, sources=(), listings=(), **policy) -> Registry:
-    pol = {"min_interval_s": 0, "allow_private": True, "timeout_s": 1.0, "max_bytes": 200_000} | policy
+    pol = {"min_interval_s": 0, "allow_private": True, "timeout_s": 1.0, "max_bytes": 200_000,
+           "ports": (server.port,)} | policy
     return Registry(tuple(listings), tuple(sources), {"127.0.0.1": HostPolicy(**pol)})
 
 
@@ -282,3 +285,113 @@ def test_user_registry_overrides_bundled_and_env(cat, tmp_path):
     mzl = [s for s in reg.sources if s.unit_code == "150781" and s.year == 2022]
     assert [s.url for s in mzl] == ["https://new.example.cn/a"]
     assert reg.policy("new.example.cn").min_interval_s == 5 and "new.example.cn" in reg.allowed_hosts
+
+
+# --- issue 14: ports, credentials, the checked address ---------------------------------------------
+
+
+def test_a_redirect_to_another_port_of_an_allowed_host_is_refused(server):
+    with FaultServer() as other:
+        other.route("/robots.txt", Reply(404, b""))
+        elsewhere = other.route("/a.html", Reply(200, MZL))
+        url = server.route("/go-port", Reply(302, b"", {"Location": elsewhere}))
+        # the registry names 127.0.0.1 on the first server's port only (through the URL it lists)
+        reg = Registry((), (_src("150781", 2022, url),),
+                       {"127.0.0.1": HostPolicy(min_interval_s=0, allow_private=True)})
+        r = fetcher(reg)[0].fetch(url)
+        assert other.hits("/a.html") == 0
+    assert r.outcome == "failed" and f"port {other.port}" in r.message and "ports = [" in r.message
+
+
+def test_credentials_in_urls_and_redirects_are_refused(server):
+    server.route("/a.html", Reply(200, MZL))
+    with_creds = f"http://user:secret@127.0.0.1:{server.port}/a.html"
+    hop = server.route("/go-creds", Reply(302, b"", {"Location": with_creds}))
+    reg = registry(server, [_src("150781", 2022, hop)])
+    f, _ = fetcher(reg)
+    for url in (with_creds, hop):
+        r = f.fetch(url)
+        assert r.outcome == "failed" and "user name or password" in r.message and "secret" not in r.message, url
+    assert server.hits("/a.html") == 0
+    assert not [h for _, h in server.requests if "Authorization" in h]
+
+
+def _answer(ip: str, port: int) -> list:
+    return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (ip, port))]
+
+
+def test_the_connection_goes_to_the_address_that_was_checked(server, monkeypatch):
+    # DNS rebinding: the name answers 127.0.0.1 when checked and 127.0.0.2 (nothing listens) afterwards
+    asked = []
+
+    def resolver(host, port, *args, **kwargs):
+        asked.append(host)
+        return _answer("127.0.0.1" if len(asked) == 1 else "127.0.0.2", port)
+
+    real = socket.getaddrinfo
+    monkeypatch.setattr(socket, "getaddrinfo", lambda host, port, *a, **kw: _answer("127.0.0.2", port)
+                        if host == "bulletins.example" else real(host, port, *a, **kw))
+    server.route("/doc.html", Reply(200, MZL))
+    url = f"http://bulletins.example:{server.port}/doc.html"
+    reg = Registry((), (_src("150781", 2022, url),),
+                   {"bulletins.example": HostPolicy(min_interval_s=0, allow_private=True, timeout_s=1.0)})
+    f, _ = fetcher(reg, resolver=resolver, max_retries=0)
+    r = f.fetch(url)
+    assert r.outcome == "fetched", r.message
+    assert asked == ["bulletins.example"]  # resolved once; the connection used that answer
+    assert server.requests[-1][1]["Host"] == f"bulletins.example:{server.port}"  # the name, not the address
+    assert f.fetch(url).outcome == "fetched" and asked == ["bulletins.example"]
+
+
+def _tls(tmp_path: Path, name: str) -> tuple[ssl.SSLContext, Path]:
+    """A throwaway CA and a certificate for `name` signed by it: (server context, the CA file to trust)."""
+    from datetime import UTC, datetime, timedelta
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    def cert(subject: str, key, issuer: str, signer, ca: bool):
+        now = datetime.now(UTC)
+        b = (x509.CertificateBuilder().subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, subject)]))
+             .issuer_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, issuer)]))
+             .public_key(key.public_key()).serial_number(x509.random_serial_number())
+             .not_valid_before(now - timedelta(days=1)).not_valid_after(now + timedelta(days=1))
+             .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True))
+        if ca:
+            b = b.add_extension(x509.KeyUsage(False, False, False, False, False, True, True, False, False), True)
+        else:
+            b = b.add_extension(x509.SubjectAlternativeName([x509.DNSName(subject)]), critical=False)
+        return b.sign(signer, hashes.SHA256())
+
+    ca_key, key = ec.generate_private_key(ec.SECP256R1()), ec.generate_private_key(ec.SECP256R1())
+    ca = cert("borderzones test CA", ca_key, "borderzones test CA", ca_key, True)
+    leaf = cert(name, key, "borderzones test CA", ca_key, False)
+    pem = serialization.Encoding.PEM
+    (tmp_path / "ca.pem").write_bytes(ca.public_bytes(pem))
+    (tmp_path / "leaf.pem").write_bytes(leaf.public_bytes(pem))
+    (tmp_path / "key.pem").write_bytes(key.private_bytes(pem, serialization.PrivateFormat.PKCS8,
+                                                         serialization.NoEncryption()))
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    ctx.load_cert_chain(tmp_path / "leaf.pem", tmp_path / "key.pem")
+    return ctx, tmp_path / "ca.pem"
+
+
+@pytest.mark.parametrize("cert_name", ["bulletins.example", "other.example"])
+def test_https_connects_to_the_checked_address_and_verifies_the_name(tmp_path, cert_name):
+    ctx, ca = _tls(tmp_path, cert_name)
+    with FaultServer(ctx) as srv:
+        srv.route("/robots.txt", Reply(404, b""))
+        srv.route("/doc.html", Reply(200, MZL))
+        url = f"https://bulletins.example:{srv.port}/doc.html"
+        reg = Registry((), (_src("150781", 2022, url),),
+                       {"bulletins.example": HostPolicy(min_interval_s=0, allow_private=True, timeout_s=2.0)})
+        f, _ = fetcher(reg, resolver=lambda host, port, *a, **kw: _answer("127.0.0.1", port), ca_bundle=str(ca),
+                       max_retries=0)
+        r = f.fetch(url)
+    if cert_name == "bulletins.example":  # SNI and the certificate check use the name, the socket the address
+        assert r.outcome == "fetched", r.message
+        assert srv.requests[-1][1]["Host"] == f"bulletins.example:{srv.port}"
+    else:
+        assert r.outcome == "failed" and "TLS error" in r.message and "bulletins.example" in r.message
