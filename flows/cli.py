@@ -607,8 +607,10 @@ def _print_fetches(result) -> None:
         c = colour.get(r.outcome, "white")
         t.add_row(r.unit_code, str(r.year or ""), f"[{c}]{r.outcome}[/{c}]", r.url, r.message)
     console.print(t)
-    from warehouse.fetching import by_hand
+    from warehouse.fetching import by_hand, fetch_summary
 
+    for line in fetch_summary(result.fetches):
+        console.print(f"[yellow]{line}[/yellow]")
     hand = by_hand(result.fetches)
     if hand:
         console.print("[bold]Download these by hand[/bold] (a browser usually gets through), then "

@@ -5,17 +5,20 @@ are checked without waiting."""
 
 from __future__ import annotations
 
+import random
 import socket
 import ssl
+import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from faultserver import Endless, FaultServer, Reply, Reset, Slow, Truncate
+from faultserver import Drip, Endless, FaultServer, Reply, Reset, Slow, Truncate
 
 from catalog import CatalogError
 from catalog.sources import HostPolicy, KnownSource, Listing, Registry, load_registry
 from extractors.archive import Archive
-from extractors.http import Fetcher
+from extractors.http import Fetcher, WaitBudget
 from warehouse.fetching import by_hand, fetch_units
 from warehouse.observations import Selection
 
@@ -285,6 +288,82 @@ def test_user_registry_overrides_bundled_and_env(cat, tmp_path):
     mzl = [s for s in reg.sources if s.unit_code == "150781" and s.year == 2022]
     assert [s.url for s in mzl] == ["https://new.example.cn/a"]
     assert reg.policy("new.example.cn").min_interval_s == 5 and "new.example.cn" in reg.allowed_hosts
+
+
+# --- issue 14: deadlines, Retry-After budgets ----------------------------------------------------
+
+
+def test_a_server_that_trickles_is_cut_off_at_the_request_deadline(server):
+    # a byte every 0.2 s never trips the 0.5 s read timeout; the whole request may take 4 × 0.5 s = 2 s
+    url = server.route("/drip.html", Drip(MZL[:40], 0.2))  # 8 s in all
+    f, _ = fetcher(registry(server, timeout_s=0.5), max_retries=0)
+    start = time.monotonic()
+    r = f.fetch(url)
+    took = time.monotonic() - start
+    assert r.outcome == "failed" and took < 4, (r.outcome, took)
+    assert "request_deadline_s" in r.message and "2 s" in r.message
+
+
+def test_retry_after_just_under_the_limit_is_waited_once_per_url(server):
+    # 290 s is under the 5-minute limit: it used to be honoured at each of the 4 retries (~20 min)
+    url = server.route("/busy.html", Reply(503, b"", {"Retry-After": "290"}))
+    f, sleeps = fetcher(registry(server))
+    r = f.fetch(url)
+    assert r.outcome == "failed" and sleeps == [290.0], sleeps
+    assert "Retry-After" in r.message and "retry_after_url_budget_s" in r.message
+
+
+def test_the_run_shares_one_retry_after_budget(server, cat, tmp_path):
+    # seven URLs each asked to wait 290 s once: six waits fit in the run's 1,800 s, the seventh gives up
+    urls = [server.route(f"/q{i}.html", Reply(503, b"", {"Retry-After": "290"}), Reply(200, MZL)) for i in range(7)]
+    reg = registry(server, [_src("150781", 2010 + i, u) for i, u in enumerate(urls)])
+    f, sleeps = fetcher(reg)
+    recs = fetch_units(None, reg, Selection(), Archive(tmp_path / "a"), f, cat)
+    assert sum(sleeps) == 6 * 290.0
+    failed = [r for r in recs if r.outcome == "failed"]
+    assert len(failed) == 1 and "retry_after_run_budget_s" in failed[0].message
+    from warehouse.fetching import fetch_summary
+
+    assert "1 URL gave up waiting: Retry-After budget spent" in "\n".join(fetch_summary(recs))
+
+
+def test_the_url_deadline_bounds_the_retries_and_their_backoff(server):
+    # the clock moves only when the client sleeps: the backoff alone runs the URL's 2 s out, without waiting
+    url = server.route("/down.html", Reply(500, b""))
+    slept = Sleeps()
+    f = Fetcher(registry(server, url_deadline_s=2.0), sleep=slept, clock=lambda: sum(slept), max_retries=50,
+                backoff_base_s=0.2, rng=random.Random(1))
+    r = f.fetch(url)
+    assert r.outcome == "failed" and r.stopped == "deadline" and r.attempts < 50
+    assert sum(slept) < 2.0 and "url_deadline_s for 127.0.0.1" in r.message and "HTTP 500" in r.message
+
+
+def test_the_run_budget_is_thread_safe():
+    budget = WaitBudget(1000)
+    with ThreadPoolExecutor(16) as pool:
+        taken = list(pool.map(lambda _: budget.take(100), range(40)))
+    assert taken.count(True) == 10 and budget.left == 0
+
+
+def test_fetch_settings_ports_and_deadlines_from_the_registry_files(cat, tmp_path):
+    first, second = tmp_path / "a.toml", tmp_path / "b.toml"
+    first.write_text('[fetch]\nretry_after_url_budget_s = 120\nretry_after_run_budget_s = 60\n\n'
+                     '[host."x.gov.cn"]\nports = [8080]\nrequest_deadline_s = 45\n', encoding="utf-8")
+    second.write_text('[fetch]\nretry_after_run_budget_s = 600\n', encoding="utf-8")
+    reg = load_registry(cat, (first, second), bundled=False, environ={})
+    assert reg.fetch.retry_after_url_budget_s == 120 and reg.fetch.retry_after_run_budget_s == 600  # setting by setting
+    assert reg.ports("http", "x.gov.cn") == {80, 8080} and reg.ports("https", "x.gov.cn") == {443, 8080}
+    pol = reg.policy("x.gov.cn")
+    assert (pol.request_deadline, pol.url_deadline) == (45, 300)  # the URL's: 10 × the 30 s timeout
+    assert Fetcher(reg).wait_budget.total == 600
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[fetch]\nretry_after_run_budget_s = -1\nspeed = 1\n\n[host."y.gov.cn"]\nports = [70000]\n',
+                   encoding="utf-8")
+    with pytest.raises(CatalogError) as e:
+        load_registry(cat, (bad,), bundled=False, environ={})
+    text = str(e.value)
+    assert "fetch: retry_after_run_budget_s: Input should be greater than or equal to 0" in text
+    assert "fetch: " in text and "speed: Extra inputs" in text and "host 'y.gov.cn': ports.0" in text
 
 
 # --- issue 14: ports, credentials, the checked address ---------------------------------------------

@@ -35,6 +35,7 @@ class FetchRecord:
     sha256: str | None = None
     title: str | None = None
     listed: str | None = None  # the date printed beside the link on the listing page
+    stopped: str | None = None  # the client stopped early: deadline | retry_after_budget
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -84,7 +85,7 @@ def fetch_units(units: frozenset[str] | None, registry: Registry, selection: Sel
             res = fetcher.fetch(page)
             if res.outcome != "fetched":
                 records.append(FetchRecord(listing.unit_code, None, page, "listing", "failed",
-                                           f"listing page: {res.message}"))
+                                           f"listing page: {res.message}", stopped=res.stopped))
                 continue
             check = extract_bytes(res.data, page, content_type=_header(res.headers, "Content-Type"), cat=cat)
             if check.status == "blocked":
@@ -111,7 +112,7 @@ def fetch_units(units: frozenset[str] | None, registry: Registry, selection: Sel
         if res.outcome == "unchanged":
             rec.outcome, rec.message, rec.sha256 = "unchanged", res.message, prev["sha256"] if prev else None
         elif res.outcome == "failed":
-            rec.outcome = "failed"
+            rec.outcome, rec.stopped = "failed", res.stopped
             rec.message = res.message + ("; the archived copy is used" if prev else "")
             rec.sha256 = prev["sha256"] if prev else None
         else:
@@ -140,6 +141,28 @@ def fetch_units(units: frozenset[str] | None, registry: Registry, selection: Sel
                     rec.message += f"; the document is about {check.unit_name} ({check.unit_code})"
         records.append(rec)
     return records
+
+
+def fetch_summary(records: list[FetchRecord]) -> list[str]:
+    """Lines for the run summary: what the limits cut short, and which setting to change."""
+    waiting = sum(r.stopped == "retry_after_budget" for r in records)
+    slow = sum(r.stopped == "deadline" for r in records)
+    lines = []
+    if waiting:
+        lines.append(f"{_n(waiting, 'URL')} gave up waiting: Retry-After budget spent (the servers asked for more "
+                     f"waiting than retry_after_url_budget_s / retry_after_run_budget_s in [fetch] allow)")
+    if slow:
+        lines.append(f"{_n(slow, 'URL')} too slow: cut off at the deadline (request_deadline_s / url_deadline_s "
+                     f"of the host)")
+    return lines
+
+
+def _n(n: int, noun: str) -> str:
+    """
+    >>> _n(1, "URL"), _n(3, "URL")
+    ('1 URL', '3 URLs')
+    """
+    return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
 def by_hand(records: list[FetchRecord]) -> list[str]:
