@@ -111,6 +111,9 @@ DEFAULT_POLICY = HostPolicy()
 class FetchSettings(Frozen):
     """Limits of the fetch step as a whole ([fetch] in a sources file)."""
 
+    # a listing page can carry hundreds of matching links: only the best-ranked are fetched, the rest reported
+    max_candidates_per_page: int = Field(5, ge=1, le=1000)
+    max_candidates_per_unit_year: int = Field(5, ge=1, le=1000)
     # Retry-After waits (each at most 5 minutes) in all, per URL and per run
     retry_after_url_budget_s: float = Field(300.0, ge=0, le=86400)
     retry_after_run_budget_s: float = Field(1800.0, ge=0, le=86400)

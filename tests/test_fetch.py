@@ -16,7 +16,7 @@ import pytest
 from faultserver import Drip, Endless, FaultServer, Reply, Reset, Slow, Truncate
 
 from catalog import CatalogError
-from catalog.sources import HostPolicy, KnownSource, Listing, Registry, load_registry
+from catalog.sources import FetchSettings, HostPolicy, KnownSource, Listing, Registry, load_registry
 from extractors.archive import Archive
 from extractors.http import Fetcher, WaitBudget
 from warehouse.fetching import by_hand, fetch_units
@@ -352,6 +352,7 @@ def test_fetch_settings_ports_and_deadlines_from_the_registry_files(cat, tmp_pat
     second.write_text('[fetch]\nretry_after_run_budget_s = 600\n', encoding="utf-8")
     reg = load_registry(cat, (first, second), bundled=False, environ={})
     assert reg.fetch.retry_after_url_budget_s == 120 and reg.fetch.retry_after_run_budget_s == 600  # setting by setting
+    assert (reg.fetch.max_candidates_per_page, reg.fetch.max_candidates_per_unit_year) == (5, 5)
     assert reg.ports("http", "x.gov.cn") == {80, 8080} and reg.ports("https", "x.gov.cn") == {443, 8080}
     pol = reg.policy("x.gov.cn")
     assert (pol.request_deadline, pol.url_deadline) == (45, 300)  # the URL's: 10 × the 30 s timeout
@@ -364,6 +365,38 @@ def test_fetch_settings_ports_and_deadlines_from_the_registry_files(cat, tmp_pat
     text = str(e.value)
     assert "fetch: retry_after_run_budget_s: Input should be greater than or equal to 0" in text
     assert "fetch: " in text and "speed: Extra inputs" in text and "host 'y.gov.cn': ports.0" in text
+
+
+# --- issue 14: how many listing links are fetched ------------------------------------------------
+
+
+def test_candidates_are_capped_per_listing_page_and_per_unit_year(server, cat, tmp_path):
+    # 300 links to 2022 bulletins on one page; a reading (解读) first, the full bulletin last
+    links = ['<li><a href="/tj/jd.html">《满洲里市2022年国民经济和社会发展统计公报》解读</a></li>']
+    links += [f'<li><a href="/tj/{i}.html">满洲里市2022年统计公报（{i}）</a></li>' for i in range(298)]
+    links += ['<li><a href="/tj/full.html">满洲里市2022年国民经济和社会发展统计公报</a></li>']
+    more = [f'<li><a href="/tj2/{i}.html">满洲里市2022年统计公报（续{i}）</a></li>' for i in range(4)]
+    big = server.route("/big-list.html", Reply(200, f"<html><body><ul>{''.join(links)}</ul></body></html>".encode()))
+    other = server.route("/other-list.html", Reply(200, f"<html><body><ul>{''.join(more)}</ul></body></html>".encode()))
+    reg = registry(server, listings=[Listing(unit_code="150781", url=big), Listing(unit_code="150781", url=other)])
+    f, _ = fetcher(reg, max_retries=0)
+    recs = fetch_units(None, reg, Selection(), Archive(tmp_path / "a"), f, cat)
+    fetched = sorted(p for p, _ in server.requests if p.startswith(("/tj/", "/tj2/")))
+    assert len(fetched) == 5, len(fetched)  # the best-ranked 5 of 302, not 302 fetches
+    assert "/tj/full.html" in fetched and "/tj/jd.html" not in fetched  # the bulletin before a reading of it
+    skipped = {r.url: r for r in recs if r.outcome == "skipped"}
+    assert "295 more bulletin link(s)" in skipped[big].message  # 300 on the page, 5 kept
+    assert "4 bulletin link(s) for 150781 2022" in skipped[other].message  # the unit-year already has its 5
+
+
+def test_the_candidate_caps_are_settings(server, cat, tmp_path):
+    links = "".join(f'<li><a href="/c/{y}.html">满洲里市{y}年统计公报</a></li>' for y in range(2010, 2020))
+    page = server.route("/list.html", Reply(200, f"<ul>{links}</ul>".encode()))
+    reg = registry(server, listings=[Listing(unit_code="150781", url=page)])
+    reg = Registry(reg.listings, reg.sources, reg.hosts, fetch=FetchSettings(max_candidates_per_page=2))
+    recs = fetch_units(None, reg, Selection(), Archive(tmp_path / "a"), fetcher(reg, max_retries=0)[0], cat)
+    assert sorted(p for p, _ in server.requests if p.startswith("/c/")) == ["/c/2010.html", "/c/2011.html"]
+    assert [r.left_out for r in recs if r.outcome == "skipped"] == [8]
 
 
 # --- issue 14: ports, credentials, the checked address ---------------------------------------------
