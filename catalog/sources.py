@@ -1,4 +1,5 @@
-"""The source registry: listing pages, known documents and per-host politeness, bundled and user-given.
+"""The source registry: listing pages, known documents, per-host politeness and limits, the fetch step's
+run-wide limits ([fetch]), bundled and user-given.
 
 A user file (TOML, same form as catalog/data/sources.toml) adds entries and replaces bundled ones with
 the same key. Everything is validated up front: an unknown field, a URL that is not http(s), an
@@ -12,7 +13,7 @@ import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 from urllib.parse import urlsplit
 
 from pydantic import Field, ValidationError, field_validator
@@ -24,6 +25,7 @@ BUNDLED_SOURCES = DATA_DIR / "sources.toml"
 ENV_VAR = "BORDERZONES_SOURCES"
 _LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
 _HOSTNAME = re.compile(rf"^(?=.{{1,253}}$){_LABEL}(?:\.{_LABEL})*$")
+DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
 def check_url(v: str) -> str:
@@ -59,6 +61,12 @@ class _UrlEntry(Frozen):
     def host(self) -> str:
         return urlsplit(self.url).hostname or ""
 
+    @property
+    def origin(self) -> tuple[str, str, int]:
+        """(scheme, host, port), the port filled in from the scheme."""
+        parts = urlsplit(self.url)
+        return parts.scheme, self.host.lower(), parts.port or DEFAULT_PORTS[parts.scheme]
+
 
 class Listing(_UrlEntry):
     max_pages: int = Field(5, ge=1, le=50)
@@ -74,11 +82,41 @@ class HostPolicy(Frozen):
     max_concurrency: int = Field(1, ge=1, le=8)
     legacy_renegotiation: bool = False
     allow_private: bool = False
-    timeout_s: float = Field(30.0, gt=0, le=600)
+    timeout_s: float = Field(30.0, gt=0, le=600)  # for each connect and each read
+    # the read timeout restarts at every byte: these bound the whole (None: derived from timeout_s)
+    request_deadline_s: float | None = Field(None, gt=0, le=3600)  # one request, headers and body; 4 × timeout_s
+    url_deadline_s: float | None = Field(None, gt=0, le=7200)  # one URL: its requests and backoff; 10 × timeout_s
     max_bytes: int = Field(50 * 1024 * 1024, ge=1024, le=1024 * 1024 * 1024)
+    ports: tuple[Annotated[int, Field(ge=1, le=65535)], ...] = ()  # besides the scheme's default port
+
+    @property
+    def request_deadline(self) -> float:
+        """Seconds one request may take in all.
+
+        >>> HostPolicy().request_deadline, HostPolicy(timeout_s=5).request_deadline
+        (120.0, 20.0)
+        """
+        return self.request_deadline_s or 4 * self.timeout_s
+
+    @property
+    def url_deadline(self) -> float:
+        """Seconds one URL may take in all: its requests (attempts, redirects) and the backoff between them.
+        Retry-After waits are not counted: they have their own budget ([fetch])."""
+        return self.url_deadline_s or 10 * self.timeout_s
 
 
 DEFAULT_POLICY = HostPolicy()
+
+
+class FetchSettings(Frozen):
+    """Limits of the fetch step as a whole ([fetch] in a sources file)."""
+
+    # a listing page can carry hundreds of matching links: only the best-ranked are fetched, the rest reported
+    max_candidates_per_page: int = Field(5, ge=1, le=1000)
+    max_candidates_per_unit_year: int = Field(5, ge=1, le=1000)
+    # Retry-After waits (each at most 5 minutes) in all, per URL and per run
+    retry_after_url_budget_s: float = Field(300.0, ge=0, le=86400)
+    retry_after_run_budget_s: float = Field(1800.0, ge=0, le=86400)
 
 
 @dataclass(frozen=True)
@@ -87,6 +125,7 @@ class Registry:
     sources: tuple[KnownSource, ...] = ()
     hosts: dict[str, HostPolicy] = field(default_factory=dict)
     files: tuple[str, ...] = ()
+    fetch: FetchSettings = field(default_factory=FetchSettings)
 
     def policy(self, host: str) -> HostPolicy:
         return self.hosts.get(host.lower(), DEFAULT_POLICY)
@@ -96,12 +135,19 @@ class Registry:
         """Hosts that may be fetched or redirected to: those named by an entry or a [host] table."""
         return frozenset({e.host.lower() for e in (*self.listings, *self.sources)} | set(self.hosts))
 
+    def ports(self, scheme: str, host: str) -> frozenset[int]:
+        """The ports a host may be fetched on with a scheme: the scheme's default, those its [host] table
+        lists, and those the registry's URLs name for that scheme."""
+        named = {p for s, h, p in (e.origin for e in (*self.listings, *self.sources)) if (s, h) == (scheme, host)}
+        return frozenset({DEFAULT_PORTS[scheme], *self.policy(host).ports, *named})
+
     def for_units(self, units: frozenset[str] | None) -> Registry:
         keep = (lambda e: True) if units is None else (lambda e: e.unit_code in units)
-        return Registry(tuple(filter(keep, self.listings)), tuple(filter(keep, self.sources)), self.hosts, self.files)
+        return Registry(tuple(filter(keep, self.listings)), tuple(filter(keep, self.sources)), self.hosts, self.files,
+                        self.fetch)
 
 
-def _parse(path: Path, cat: Catalog) -> tuple[list[Listing], list[KnownSource], dict[str, HostPolicy]]:
+def _parse(path: Path, cat: Catalog) -> tuple[list[Listing], list[KnownSource], dict[str, HostPolicy], dict]:
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -109,10 +155,10 @@ def _parse(path: Path, cat: Catalog) -> tuple[list[Listing], list[KnownSource], 
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise CatalogError(path, [f"not valid TOML: {exc}"]) from None
     problems: list[str] = []
-    unknown = set(raw) - {"listing", "source", "host"}
+    unknown = set(raw) - {"listing", "source", "host", "fetch"}
     if unknown:
         problems.append(f"unknown section(s) {', '.join(sorted(unknown))}: "
-                        "expected [[listing]], [[source]], [host.\"…\"]")
+                        "expected [[listing]], [[source]], [host.\"…\"], [fetch]")
     listings, sources, hosts = [], [], {}
     for section, model, out in (("listing", Listing, listings), ("source", KnownSource, sources)):
         entries = raw.get(section, [])
@@ -137,9 +183,14 @@ def _parse(path: Path, cat: Catalog) -> tuple[list[Listing], list[KnownSource], 
             hosts[name.lower()] = HostPolicy(**values)
         except (ValidationError, TypeError) as exc:
             problems.append(f"host {name!r}: {_first(exc)}")
+    fetch = raw.get("fetch") or {}
+    try:
+        FetchSettings(**fetch)  # checked here, so that the error names this file
+    except (ValidationError, TypeError) as exc:
+        problems.append(f"fetch: {_first(exc)}")
     if problems:
         raise CatalogError(path, problems)
-    return listings, sources, hosts
+    return listings, sources, hosts, fetch
 
 
 def _first(exc: Exception) -> str:
@@ -157,9 +208,12 @@ def load_registry(cat: Catalog, user_files: tuple[Path, ...] = (), *, bundled: b
     listings: dict[tuple, Listing] = {}
     sources: dict[tuple, KnownSource] = {}
     hosts: dict[str, HostPolicy] = {}
+    fetch: dict = {}
     for f in files:
-        ls, ss, hs = _parse(f, cat)
+        ls, ss, hs, fs = _parse(f, cat)
         listings.update({(x.unit_code, x.url): x for x in ls})
         sources.update({(x.unit_code, x.year, x.kind): x for x in ss})
         hosts.update(hs)
-    return Registry(tuple(listings.values()), tuple(sources.values()), hosts, tuple(str(f) for f in files))
+        fetch.update(fs)  # setting by setting: a later file changes only what it names
+    return Registry(tuple(listings.values()), tuple(sources.values()), hosts, tuple(str(f) for f in files),
+                    FetchSettings(**fetch))

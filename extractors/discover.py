@@ -2,7 +2,8 @@
 
 A link is a candidate when its text (or title attribute) names the unit (official, former or short
 name), a year, and a statistical bulletin (统计公报, 国民经济和社会发展…公报, 统计年报). A date printed
-next to the link is kept as the candidate's listing date.
+next to the link is kept as the candidate's listing date. `rank` orders candidates best first, for the
+fetch step's caps.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ from extractors.numbers import normalize
 _BULLETIN_TITLE = re.compile(r"统计公报|国民经济和社会发展.*公报|统计年报")
 _NEXT = re.compile(r"^(下一页|下页|后一页|next|›|»|>|>>)$", re.I)
 _DATE = re.compile(r"((?:19|20)\d{2})[-/.年](\d{1,2})[-/.月](\d{1,2})")
+# pages about a bulletin rather than the bulletin: readings, charts, Q&A, press conferences
+_ABOUT = re.compile(r"解读|图解|一图|图表|问答|答记者问|发布会|说明")
 
 
 @dataclass(frozen=True)
@@ -30,6 +33,18 @@ class Candidate:
     year: int
     listed: str | None  # date printed beside the link, ISO
     listing_url: str
+
+
+def rank(c: Candidate) -> int:
+    """Lower is better: the bulletin itself before a page about it; a 国民经济和社会发展统计公报 before a
+    统计公报 before a 统计年报. Ties keep the page's order (listings put the newest first).
+
+    >>> [rank(Candidate("u", t, 2022, None, "l")) for t in ("X市2022年国民经济和社会发展统计公报",
+    ...     "X市2022年统计公报", "X市2022年统计年报", "《X市2022年统计公报》解读")]
+    [0, 1, 2, 4]
+    """
+    kind = 0 if "国民经济和社会发展统计公报" in c.title else 1 if "统计公报" in c.title else 2
+    return kind + (3 if _ABOUT.search(c.title) else 0)
 
 
 def _names(cat: Catalog, unit_code: str) -> list[str]:

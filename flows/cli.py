@@ -673,13 +673,15 @@ def _print_fetches(result) -> None:
     t = Table(title="fetching", show_edge=False, header_style="bold")
     for col in ("unit", "year", "outcome", "url", "what happened"):
         t.add_column(col, overflow="fold")
-    colour = {"fetched": "green", "unchanged": "green", "blocked": "red", "failed": "red"}
+    colour = {"fetched": "green", "unchanged": "green", "blocked": "red", "failed": "red", "skipped": "yellow"}
     for r in sorted(result.fetches, key=lambda r: (r.unit_code, r.year or 0, r.url)):
         c = colour.get(r.outcome, "white")
         t.add_row(r.unit_code, str(r.year or ""), f"[{c}]{r.outcome}[/{c}]", r.url, r.message)
     console.print(t)
-    from warehouse.fetching import by_hand
+    from warehouse.fetching import by_hand, fetch_summary
 
+    for line in fetch_summary(result.fetches):
+        console.print(f"[yellow]{line}[/yellow]")
     hand = by_hand(result.fetches)
     if hand:
         console.print("[bold]Download these by hand[/bold] (a browser usually gets through), then "

@@ -205,7 +205,7 @@ def fetch_zone_task(zone_label: str, zone_id: str | None, settings: RunSettings,
                     archived: dict | None = None) -> list:
     """Discover and fetch the zone's documents into the archive. Network retries live in the HTTP client
     (backoff with jitter, Retry-After); a failure is a record in the summary, never an exception."""
-    from warehouse.fetching import fetch_units
+    from warehouse.fetching import fetch_summary, fetch_units
 
     logger = _logger()
     cat = _catalog()
@@ -215,6 +215,8 @@ def fetch_zone_task(zone_label: str, zone_id: str | None, settings: RunSettings,
     for r in records:
         level = logger.info if r.outcome in ("fetched", "unchanged") else logger.warning
         level("%s %s %s: %s %s", zone_label, r.unit_code, r.year or "", r.outcome, r.message)
+    for line in fetch_summary(records):
+        logger.warning("%s: %s", zone_label, line)
     return records
 
 

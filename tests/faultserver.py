@@ -6,11 +6,15 @@ Routes map a path to a list of behaviours, used one per request (the last one re
     Truncate(body, claimed)              Content-Length says `claimed` bytes, fewer are sent
     Slow(seconds, reply)                 wait, then answer (for timeouts)
     Endless(chunk)                       a chunked body that does not stop (for size caps)
+    Drip(body, every)                    the body one byte at a time, `every` seconds apart (for deadlines)
+
+FaultServer(ssl_context) serves HTTPS with that context's certificate.
 """
 
 from __future__ import annotations
 
 import socket
+import ssl
 import struct
 import threading
 import time
@@ -47,8 +51,15 @@ class Endless:
     chunk: bytes = b"x" * 65536
 
 
+@dataclass
+class Drip:
+    body: bytes
+    every: float
+
+
 class FaultServer:
-    def __init__(self):
+    def __init__(self, ssl_context: ssl.SSLContext | None = None):
+        self.scheme = "https" if ssl_context else "http"
         self.routes: dict[str, list] = {}
         self.requests: list[tuple[str, dict[str, str]]] = []
         outer = self
@@ -67,12 +78,15 @@ class FaultServer:
 
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.httpd.daemon_threads = True
+        if ssl_context:
+            self.httpd.socket = ssl_context.wrap_socket(self.httpd.socket, server_side=True)
         self.port = self.httpd.server_address[1]
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        # a short poll: shutdown() waits for it, at the end of every test
+        self.thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
 
     @property
     def base(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        return f"{self.scheme}://127.0.0.1:{self.port}"
 
     def url(self, path: str) -> str:
         return self.base + path
@@ -102,6 +116,20 @@ class FaultServer:
             h.wfile.write(b.body)
             h.wfile.flush()
             h.connection.shutdown(socket.SHUT_RDWR)
+            h.close_connection = True
+            return
+        if isinstance(b, Drip):
+            h.send_response(200)
+            h.send_header("Content-Type", "text/html; charset=utf-8")
+            h.send_header("Content-Length", str(len(b.body)))
+            h.end_headers()
+            try:
+                for i in range(len(b.body)):
+                    h.wfile.write(b.body[i:i + 1])
+                    h.wfile.flush()
+                    time.sleep(b.every)
+            except (BrokenPipeError, ConnectionResetError):
+                pass
             h.close_connection = True
             return
         if isinstance(b, Endless):
