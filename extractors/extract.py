@@ -12,7 +12,7 @@ from catalog import Catalog, load_catalog
 from extractors import EXTRACTOR_VERSION
 from extractors.clean import body_tail_start, document_lines, is_navigation, rejoin
 from extractors.decode import decode_bytes, sniff_kind
-from extractors.document import Problem, ReadDocument
+from extractors.document import Problem, ReadDocument, Unreadable
 from extractors.docx import read_docx
 from extractors.grammar import DocContext, Observation, SentenceParser
 from extractors.html import read_html
@@ -83,21 +83,44 @@ def read_document(data: bytes, filename: str = "", content_type: str | None = No
         doc = ReadDocument(format="text", status="unreadable")
         doc.problems.append(Problem("error", "the document is empty"))
         return doc
-    if kind == "pdf":
-        return read_pdf(data)
     if kind == "image":
         doc = ReadDocument(format="image", status="no_text")
         doc.problems.append(Problem("error", "the document is an image without a text layer; it needs OCR or a "
                                              "text copy (put one in the inbox with `borderzones ingest`)"))
         return doc
-    if kind == "docx":
-        return read_docx(data)
     if kind in ("doc", "zip"):
         doc = ReadDocument(format=kind, status="unsupported")
         what = "a legacy Word .doc file" if kind == "doc" else "a zip archive"
         doc.problems.append(Problem("error", f"{what} is not supported; open it, save it as DOCX or PDF, and "
                                              "add that with `borderzones ingest`"))
         return doc
+    # The one guard around the readers: whatever a damaged or hostile file makes a reader (or the library
+    # under it) raise is this document's status, never the run's.
+    try:
+        return _read(kind, data, content_type)
+    except MemoryError:
+        raise  # the process is short of memory, not this document at fault: stop
+    except Unreadable as err:
+        return _unreadable(kind, str(err))
+    except Exception as err:
+        return _unreadable(kind, f"{_LABELS[kind]} could not be read ({type(err).__name__}: {err})")
+
+
+_LABELS = {"pdf": "PDF", "docx": "Word document", "html": "HTML page", "text": "text document"}
+
+
+def _unreadable(kind: str, message: str) -> ReadDocument:
+    doc = ReadDocument(format=kind, status="unreadable")
+    doc.problems.append(Problem("error", message))
+    return doc
+
+
+def _read(kind: str, data: bytes, content_type: str | None) -> ReadDocument:
+    """The reader for the kind of file (pdf, docx, html or text)."""
+    if kind == "pdf":
+        return read_pdf(data)
+    if kind == "docx":
+        return read_docx(data)
     decoded = decode_bytes(data, content_type)
     doc = read_html(decoded.text) if kind == "html" else read_text(decoded.text)
     doc.encoding = decoded.encoding
