@@ -206,8 +206,8 @@ def test_a_zip_that_understates_its_sizes_is_capped_by_what_it_really_holds():
 
 
 def test_a_word_file_under_the_cap_is_read_as_python_docx_reads_it():
-    """SYNTHETIC .docx with merged cells, a hyperlink, tabs and breaks: the streaming reader gives
-    python-docx's paragraphs, tables and title."""
+    """SYNTHETIC .docx with merged cells, a nested table, a hyperlink, tabs and breaks: the streaming
+    reader gives python-docx's paragraphs, tables and title."""
     import docx
     from docx.oxml import parse_xml
 
@@ -226,6 +226,7 @@ def test_a_word_file_under_the_cap_is_read_as_python_docx_reads_it():
             t.cell(i, j).text = cell
     t.cell(1, 0).merge(t.cell(2, 0))  # vertical merge: row 3 repeats row 2's name
     t.cell(3, 1).merge(t.cell(3, 2))  # horizontal merge
+    t.cell(0, 0).add_table(1, 1).cell(0, 0).text = "嵌套"  # a nested table is not its cell's text
     d.add_paragraph("第二段")
     buf = io.BytesIO()
     d.save(buf)
