@@ -15,9 +15,11 @@ from extractors.decode import decode_bytes, sniff_kind
 from extractors.document import Problem, ReadDocument, Unreadable
 from extractors.docx import read_docx
 from extractors.grammar import DocContext, Observation, SentenceParser
+from extractors.html import MAX_BYTES as HTML_MAX_BYTES
 from extractors.html import read_html
 from extractors.identify import Identity, identify, is_blocked_text, publication_date
 from extractors.pdf import read_pdf
+from extractors.plaintext import MAX_BYTES as TEXT_MAX_BYTES
 from extractors.plaintext import read_text
 from extractors.tables import parse_table
 
@@ -121,6 +123,9 @@ def _read(kind: str, data: bytes, content_type: str | None) -> ReadDocument:
         return read_pdf(data)
     if kind == "docx":
         return read_docx(data)
+    cap = HTML_MAX_BYTES if kind == "html" else TEXT_MAX_BYTES
+    if len(data) > cap:  # refused before decoding: parsing costs many times the size in time and memory
+        raise Unreadable(f"{_LABELS[kind]} is {len(data):,} bytes, over the cap of {cap:,}")
     decoded = decode_bytes(data, content_type)
     doc = read_html(decoded.text) if kind == "html" else read_text(decoded.text)
     doc.encoding = decoded.encoding
