@@ -158,10 +158,55 @@ def _rounds_to(precise: float, rounded: float) -> bool:
     return d < _digits(precise) and abs(round(precise, d) - rounded) < 10 ** -(d + 6)
 
 
+class _Kept:
+    """The figures kept so far for one (indicator, period, unit), indexed by what _subsumes compares, so
+    that a newcomer is checked against them in constant time instead of one by one."""
+
+    def __init__(self) -> None:
+        self.by_pair: dict[tuple, list[Observation]] = defaultdict(list)  # (value, growth) -> kept
+        self.values: dict[float, int] = defaultdict(int)  # kept figures per value
+        self.growths: dict[float, int] = defaultdict(int)  # kept figures per growth rate
+        self.n = 0
+
+    def covers(self, o: Observation) -> bool:
+        """Some kept figure subsumes o (says everything o says)."""
+        v, g = o.value, o.growth_pct
+        if (v is not None and v != v) or (g is not None and g != g):
+            return False  # NaN equals nothing, so nothing subsumes it
+        if v is None:
+            return self.n > 0 if g is None else self.growths.get(g, 0) > 0
+        return self.values.get(v, 0) > 0 if g is None else bool(self.by_pair.get((v, g)))
+
+    def add(self, o: Observation) -> None:
+        """Keep o, and drop the kept figures it subsumes: those with its value or none, its growth or none."""
+        v, g = o.value, o.growth_pct
+        for pair in dict.fromkeys([(v, g), (None, g), (v, None), (None, None)]):
+            stay: list[Observation] = []
+            for k in self.by_pair.get(pair, ()):
+                if _subsumes(o, k):
+                    self._count(k, -1)
+                else:
+                    stay.append(k)
+            if pair in self.by_pair:
+                self.by_pair[pair] = stay
+        self.by_pair[(v, g)].append(o)
+        self._count(o, 1)
+
+    def _count(self, o: Observation, step: int) -> None:
+        self.n += step
+        if o.value is not None:
+            self.values[o.value] += step
+        if o.growth_pct is not None:
+            self.growths[o.growth_pct] += step
+
+    def kept(self) -> list[Observation]:
+        return [o for group in self.by_pair.values() for o in group]
+
+
 def _dedupe(obs: list[Observation], problems: list[Problem]) -> list[Observation]:
     """Drop repeats (a figure in the text and again in a table, or its growth rate alone); keep both
-    values of a figure stated twice differently, and flag it."""
-    out: list[Observation] = []
+    values of a figure stated twice differently, and flag it. Linear: figures are only compared with
+    the kept figures of their own (indicator, period, unit) that could subsume them."""
     exact = {(o.indicator, o.period, o.unit): o.value for o in obs
              if o.value is not None and o.qualifier not in ("lower_bound", "approximate")}
     precise: dict[tuple, float] = {}
@@ -169,10 +214,14 @@ def _dedupe(obs: list[Observation], problems: list[Problem]) -> list[Observation
         key = (o.indicator, o.period, o.unit)
         if o.value is not None and (key not in precise or _digits(o.value) > _digits(precise[key])):
             precise[key] = o.value
+    first: dict[Observation, int] = {}  # an observation's first position (list.index, by a dict)
+    for i, o in enumerate(obs):
+        first.setdefault(o, i)
+    kept: dict[tuple, _Kept] = defaultdict(_Kept)
     for o in obs:
-        if any(_subsumes(k, o) for k in out):
-            continue
         key = (o.indicator, o.period, o.unit)
+        if kept[key].covers(o):
+            continue
         if o.qualifier == "lower_bound" and key in exact and o.value is not None and o.value <= exact[key]:
             continue  # 突破600亿元 beside the exact 617.88亿元: the bound says less
         if o.qualifier == "approximate" and key in exact and o.value is not None and \
@@ -180,8 +229,8 @@ def _dedupe(obs: list[Observation], problems: list[Problem]) -> list[Observation
             continue  # 约117亿元 beside the exact figure
         if o.value is not None and key in precise and precise[key] != o.value and _rounds_to(precise[key], o.value):
             continue  # 126.3亿元 in the text, 1262635万元 in the table: one figure, the table's digits kept
-        out = [k for k in out if not _subsumes(o, k)] + [o]
-    out.sort(key=lambda o: obs.index(o))
+        kept[key].add(o)
+    out = sorted((o for k in kept.values() for o in k.kept()), key=first.__getitem__)
     by_key: dict[tuple, list[Observation]] = defaultdict(list)
     for o in out:
         by_key[(o.indicator, o.period, o.unit)].append(o)
