@@ -332,7 +332,7 @@ def _observation_lists(draw) -> list[Observation]:
     return [replace(pool[i]) if copy else pool[i] for i, copy in picks]
 
 
-@settings(max_examples=600, deadline=None)
+@settings(max_examples=300, deadline=None)
 @given(_observation_lists())
 def test_dedupe_equals_the_quadratic_reference(obs):
     """SYNTHETIC observation lists."""
