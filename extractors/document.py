@@ -6,6 +6,10 @@ import re
 from dataclasses import dataclass, field
 
 
+class Unreadable(Exception):
+    """A reader's refusal of a document; the message says what is wrong with it and is reported as is."""
+
+
 @dataclass(frozen=True)
 class Problem:
     severity: str  # error | warning | info

@@ -12,12 +12,14 @@ from catalog import Catalog, load_catalog
 from extractors import EXTRACTOR_VERSION
 from extractors.clean import body_tail_start, document_lines, is_navigation, rejoin
 from extractors.decode import decode_bytes, sniff_kind
-from extractors.document import Problem, ReadDocument
+from extractors.document import Problem, ReadDocument, Unreadable
 from extractors.docx import read_docx
 from extractors.grammar import DocContext, Observation, SentenceParser
+from extractors.html import MAX_BYTES as HTML_MAX_BYTES
 from extractors.html import read_html
 from extractors.identify import Identity, identify, is_blocked_text, publication_date
 from extractors.pdf import read_pdf
+from extractors.plaintext import MAX_BYTES as TEXT_MAX_BYTES
 from extractors.plaintext import read_text
 from extractors.tables import parse_table
 
@@ -83,21 +85,47 @@ def read_document(data: bytes, filename: str = "", content_type: str | None = No
         doc = ReadDocument(format="text", status="unreadable")
         doc.problems.append(Problem("error", "the document is empty"))
         return doc
-    if kind == "pdf":
-        return read_pdf(data)
     if kind == "image":
         doc = ReadDocument(format="image", status="no_text")
         doc.problems.append(Problem("error", "the document is an image without a text layer; it needs OCR or a "
                                              "text copy (put one in the inbox with `borderzones ingest`)"))
         return doc
-    if kind == "docx":
-        return read_docx(data)
     if kind in ("doc", "zip"):
         doc = ReadDocument(format=kind, status="unsupported")
         what = "a legacy Word .doc file" if kind == "doc" else "a zip archive"
         doc.problems.append(Problem("error", f"{what} is not supported; open it, save it as DOCX or PDF, and "
                                              "add that with `borderzones ingest`"))
         return doc
+    # The one guard around the readers: whatever a damaged or hostile file makes a reader (or the library
+    # under it) raise is this document's status, never the run's.
+    try:
+        return _read(kind, data, content_type)
+    except MemoryError:
+        raise  # the process is short of memory, not this document at fault: stop
+    except Unreadable as err:
+        return _unreadable(kind, str(err))
+    except Exception as err:
+        return _unreadable(kind, f"{_LABELS[kind]} could not be read ({type(err).__name__}: {err})")
+
+
+_LABELS = {"pdf": "PDF", "docx": "Word document", "html": "HTML page", "text": "text document"}
+
+
+def _unreadable(kind: str, message: str) -> ReadDocument:
+    doc = ReadDocument(format=kind, status="unreadable")
+    doc.problems.append(Problem("error", message))
+    return doc
+
+
+def _read(kind: str, data: bytes, content_type: str | None) -> ReadDocument:
+    """The reader for the kind of file (pdf, docx, html or text)."""
+    if kind == "pdf":
+        return read_pdf(data)
+    if kind == "docx":
+        return read_docx(data)
+    cap = HTML_MAX_BYTES if kind == "html" else TEXT_MAX_BYTES
+    if len(data) > cap:  # refused before decoding: parsing costs many times the size in time and memory
+        raise Unreadable(f"{_LABELS[kind]} is {len(data):,} bytes, over the cap of {cap:,}")
     decoded = decode_bytes(data, content_type)
     doc = read_html(decoded.text) if kind == "html" else read_text(decoded.text)
     doc.encoding = decoded.encoding
@@ -130,10 +158,55 @@ def _rounds_to(precise: float, rounded: float) -> bool:
     return d < _digits(precise) and abs(round(precise, d) - rounded) < 10 ** -(d + 6)
 
 
+class _Kept:
+    """The figures kept so far for one (indicator, period, unit), indexed by what _subsumes compares, so
+    that a newcomer is checked against them in constant time instead of one by one."""
+
+    def __init__(self) -> None:
+        self.by_pair: dict[tuple, list[Observation]] = defaultdict(list)  # (value, growth) -> kept
+        self.values: dict[float, int] = defaultdict(int)  # kept figures per value
+        self.growths: dict[float, int] = defaultdict(int)  # kept figures per growth rate
+        self.n = 0
+
+    def covers(self, o: Observation) -> bool:
+        """Some kept figure subsumes o (says everything o says)."""
+        v, g = o.value, o.growth_pct
+        if (v is not None and v != v) or (g is not None and g != g):
+            return False  # NaN equals nothing, so nothing subsumes it
+        if v is None:
+            return self.n > 0 if g is None else self.growths.get(g, 0) > 0
+        return self.values.get(v, 0) > 0 if g is None else bool(self.by_pair.get((v, g)))
+
+    def add(self, o: Observation) -> None:
+        """Keep o, and drop the kept figures it subsumes: those with its value or none, its growth or none."""
+        v, g = o.value, o.growth_pct
+        for pair in dict.fromkeys([(v, g), (None, g), (v, None), (None, None)]):
+            stay: list[Observation] = []
+            for k in self.by_pair.get(pair, ()):
+                if _subsumes(o, k):
+                    self._count(k, -1)
+                else:
+                    stay.append(k)
+            if pair in self.by_pair:
+                self.by_pair[pair] = stay
+        self.by_pair[(v, g)].append(o)
+        self._count(o, 1)
+
+    def _count(self, o: Observation, step: int) -> None:
+        self.n += step
+        if o.value is not None:
+            self.values[o.value] += step
+        if o.growth_pct is not None:
+            self.growths[o.growth_pct] += step
+
+    def kept(self) -> list[Observation]:
+        return [o for group in self.by_pair.values() for o in group]
+
+
 def _dedupe(obs: list[Observation], problems: list[Problem]) -> list[Observation]:
     """Drop repeats (a figure in the text and again in a table, or its growth rate alone); keep both
-    values of a figure stated twice differently, and flag it."""
-    out: list[Observation] = []
+    values of a figure stated twice differently, and flag it. Linear: figures are only compared with
+    the kept figures of their own (indicator, period, unit) that could subsume them."""
     exact = {(o.indicator, o.period, o.unit): o.value for o in obs
              if o.value is not None and o.qualifier not in ("lower_bound", "approximate")}
     precise: dict[tuple, float] = {}
@@ -141,10 +214,14 @@ def _dedupe(obs: list[Observation], problems: list[Problem]) -> list[Observation
         key = (o.indicator, o.period, o.unit)
         if o.value is not None and (key not in precise or _digits(o.value) > _digits(precise[key])):
             precise[key] = o.value
+    first: dict[Observation, int] = {}  # an observation's first position (list.index, by a dict)
+    for i, o in enumerate(obs):
+        first.setdefault(o, i)
+    kept: dict[tuple, _Kept] = defaultdict(_Kept)
     for o in obs:
-        if any(_subsumes(k, o) for k in out):
-            continue
         key = (o.indicator, o.period, o.unit)
+        if kept[key].covers(o):
+            continue
         if o.qualifier == "lower_bound" and key in exact and o.value is not None and o.value <= exact[key]:
             continue  # 突破600亿元 beside the exact 617.88亿元: the bound says less
         if o.qualifier == "approximate" and key in exact and o.value is not None and \
@@ -152,8 +229,8 @@ def _dedupe(obs: list[Observation], problems: list[Problem]) -> list[Observation
             continue  # 约117亿元 beside the exact figure
         if o.value is not None and key in precise and precise[key] != o.value and _rounds_to(precise[key], o.value):
             continue  # 126.3亿元 in the text, 1262635万元 in the table: one figure, the table's digits kept
-        out = [k for k in out if not _subsumes(o, k)] + [o]
-    out.sort(key=lambda o: obs.index(o))
+        kept[key].add(o)
+    out = sorted((o for k in kept.values() for o in k.kept()), key=first.__getitem__)
     by_key: dict[tuple, list[Observation]] = defaultdict(list)
     for o in out:
         by_key[(o.indicator, o.period, o.unit)].append(o)

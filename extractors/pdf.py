@@ -6,11 +6,25 @@ from __future__ import annotations
 
 import io
 import itertools
+import numbers
 import re
 import statistics
 import time
+from typing import TYPE_CHECKING
 
-from extractors.document import CHROME_LINE, Paragraph, Problem, ReadDocument, Table, tables_from_lines
+from extractors.document import (
+    CHROME_LINE,
+    Paragraph,
+    Problem,
+    ReadDocument,
+    Table,
+    Unreadable,
+    tables_from_lines,
+)
+
+if TYPE_CHECKING:
+    import pdfplumber
+    from pdfplumber.page import Page
 
 MAX_PAGES = 300
 MAX_BYTES = 100 * 1024 * 1024  # bulletins are a few MB; a larger file is something else
@@ -53,11 +67,50 @@ def _join_lines(lines: list[str]) -> list[str]:
     return paras
 
 
+def _page_list(pdf: pdfplumber.PDF) -> list[Page]:
+    """pdfplumber's pages; when it cannot lay one out, the page and its fault are named."""
+    try:
+        return pdf.pages
+    except Exception as err:  # pdfplumber does not say which page, nor which box, is at fault
+        fault = _box_fault(pdf)
+        raise Unreadable(fault or f"PDF page list is broken ({type(err).__name__}: {err})") from err
+
+
+_BOXES = ("MediaBox", "CropBox", "TrimBox", "BleedBox", "ArtBox")
+
+
+def _box_fault(pdf: pdfplumber.PDF) -> str | None:
+    """The first page whose MediaBox is missing, or whose page boxes are not four numbers, as pdfplumber
+    needs them: "PDF page 3: malformed MediaBox ([0 0 /abc])"."""
+    from pdfminer.pdfpage import PDFPage
+    from pdfplumber.utils import resolve_all
+
+    for p_no, page in enumerate(PDFPage.create_pages(pdf.doc), start=1):
+        for name in _BOXES:
+            box = resolve_all(page.attrs.get(name))
+            if box is None:
+                if name == "MediaBox":
+                    return f"PDF page {p_no}: no MediaBox"
+                continue
+            if not (isinstance(box, list) and len(box) == 4 and all(isinstance(x, numbers.Number) for x in box)):
+                return f"PDF page {p_no}: malformed {name} ({_show_pdf_value(box)})"
+    return None
+
+
+def _show_pdf_value(value: object) -> str:
+    """A PDF value as written in the file: [0 0 /abc]."""
+    if isinstance(value, list):
+        return "[" + " ".join(_show_pdf_value(v) for v in value) + "]"
+    name = getattr(value, "name", None)  # a PDF name (/abc) is a pdfminer PSLiteral
+    if name is not None:
+        return "/" + (name.decode("latin-1") if isinstance(name, bytes) else str(name))
+    return str(value)
+
+
 def read_pdf(data: bytes, max_pages: int = MAX_PAGES, max_bytes: int = MAX_BYTES,
              max_seconds: float = MAX_SECONDS) -> ReadDocument:
     import pdfplumber
     from pdfminer.pdfdocument import PDFPasswordIncorrect
-    from pdfminer.pdfparser import PDFSyntaxError
 
     doc = ReadDocument(format="pdf")
     if len(data) > max_bytes:
@@ -70,28 +123,17 @@ def read_pdf(data: bytes, max_pages: int = MAX_PAGES, max_bytes: int = MAX_BYTES
         doc.status = "unreadable"
         doc.problems.append(Problem("error", "PDF is encrypted with a password; download an unprotected copy"))
         return doc
-    except (PDFSyntaxError, ValueError, TypeError, KeyError, AssertionError, OSError) as err:
-        doc.status = "unreadable"
-        doc.problems.append(Problem("error", f"PDF could not be opened ({type(err).__name__}: {err})"))
-        return doc
-    except Exception as err:  # pdfminer raises many private exception types on corrupt files
-        doc.status = "unreadable"
-        doc.problems.append(Problem("error", f"PDF could not be opened ({type(err).__name__}: {err})"))
-        return doc
+    # other damage raises out of here: read_document makes it this document's `unreadable` status
+    pages = _page_list(pdf)  # before `with`: pdfplumber's close() lists the pages again, and raises again
     with pdf:
-        try:
-            n_pages = len(pdf.pages)
-        except Exception as err:
-            doc.status = "unreadable"
-            doc.problems.append(Problem("error", f"PDF page tree is broken ({type(err).__name__}: {err})"))
-            return doc
+        n_pages = len(pages)
         doc.pages = n_pages
         if n_pages > max_pages:
             doc.problems.append(Problem("warning", f"PDF has {n_pages} pages; only the first {max_pages} were read"))
         first_lines: list[str] = []
         chars_seen = 0
         started = time.monotonic()
-        for p_no, page in enumerate(pdf.pages[:max_pages], start=1):
+        for p_no, page in enumerate(pages[:max_pages], start=1):
             if time.monotonic() - started > max_seconds:
                 doc.problems.append(Problem("error", f"reading stopped after {max_seconds:g} s at page {p_no} of "
                                                      f"{n_pages}; the later pages were not read"))

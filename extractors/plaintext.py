@@ -6,6 +6,8 @@ import re
 
 from extractors.document import CHROME_LINE, ReadDocument, tables_from_lines
 
+MAX_BYTES = 20 * 1024 * 1024  # a bulletin as text is well under 1 MB
+
 # A page copied as one long line: its headings, captions and table rows are still marked in it.
 _INLINE_BREAKS = re.compile(
     r"\s+(?=[一二三四五六七八九十]{1,2}、\S)|\s+(?=(?:表|图)\s?\d{1,2}\s)|\s*\|\s+\|\s*|(?<=。)\s+(?=\S)|"

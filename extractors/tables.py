@@ -120,6 +120,7 @@ def parse_table(table: Table, cat: Catalog, ctx: DocContext) -> list:
     growth_col = next((i for i, v in sorted(roles.items()) if v == "growth"), None)
     unit_col = next((i for i, v in roles.items() if v == "unit"), None)
     out = []
+    last: dict[str, int] = {}  # indicator -> where its latest figure is in out (a 增速 row's figure)
     parser = SentenceParser(cat, ctx)
     for r_no, r in enumerate(rows, start=1):
         if r in header_rows or not r:
@@ -134,15 +135,16 @@ def parse_table(table: Table, cat: Catalog, ctx: DocContext) -> list:
             cell = r[value_col] if value_col is not None and value_col < len(r) else None
             rate = _cell_number(cell) if cell else None
             if rate is not None and not why:
-                prev = next((o for o in reversed(out) if o.indicator == target), None)
+                at = last.get(target)  # by position: a search of out per row was quadratic in the rows
+                prev = out[at] if at is not None else None
                 loc = f"{table.locator};row={r_no}"
                 if prev is not None and prev.growth_pct is None:
-                    out[out.index(prev)] = type(prev)(**{**prev.as_dict(), "growth_pct": float(rate),
-                                                         "growth_raw": cell})
+                    out[at] = type(prev)(**{**prev.as_dict(), "growth_pct": float(rate), "growth_raw": cell})
                 elif prev is None:
                     g = _Growth(0, 0, float(rate), cell, None)
                     o = parser._obs(target, period, None, g, None, False, loc, " | ".join(r))
                     if o:
+                        last[o.indicator] = len(out)
                         out.append(o)
             continue
         if code is None or code not in lex.extract:
@@ -181,6 +183,7 @@ def parse_table(table: Table, cat: Catalog, ctx: DocContext) -> list:
         if o is None:
             ctx.problems.append(Problem("error", f"{loc}: unit {unit_raw!r} does not fit {code}; not read"))
             continue
+        last[o.indicator] = len(out)
         out.append(o)
     if assumed and out:
         ctx.problems.append(Problem("warning", f"{table.locator}: no column headers; read as name, value, growth"))

@@ -121,3 +121,15 @@ def write_all(folder: Path) -> dict[str, Path]:
         path.write_bytes(data)
         out[name] = path
     return out
+
+
+_MEDIABOX = b"/MediaBox [ 0 0 595.2756 841.8898 ]"
+
+
+def broken_mediabox_pdf(replacement: bytes) -> bytes:
+    """The two-page Ruili PDF with page 2's MediaBox entry replaced (padded with spaces to the same
+    length, so the cross-reference offsets stay right): a fault a damaged or hand-edited PDF has."""
+    data = ruili_multipage_pdf()
+    at = data.rfind(_MEDIABOX)  # page objects are written in order: the last one is page 2's
+    assert at > 0 and len(replacement) <= len(_MEDIABOX)
+    return data[:at] + replacement.ljust(len(_MEDIABOX)) + data[at + len(_MEDIABOX):]
