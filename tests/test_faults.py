@@ -1,7 +1,8 @@
 """Faults and hostile inputs (issue 14): a corrupt or half-described archive, a missing `latest`, killed
 catalog builds and runs, a full disk, empty selections, bad options, formulas in CSV cells.
 
-Each test runs the CLI in this process with `--engine plain` (the flows' steps without a Prefect server)
+Each test runs the CLI in this process with `--engine plain` (the flows' steps without a Prefect server);
+those that refresh (~4 s each) are marked `long` and run in `make faults`
 on a warehouse built from the SYNTHETIC curated fixture and one SYNTHETIC archived document
 (tests/fixtures/documents/mzl_2022_utf8_chrome.html: 满洲里市, 2022, 22 observations)."""
 
@@ -34,21 +35,32 @@ def _cli(*args: str):
     return r
 
 
-@pytest.fixture
-def wh(tmp_path):
-    """(warehouse, archive, common CLI options) after a first full refresh."""
-    cur = tmp_path / "figures.csv"
-    shutil.copy(FIX / "curated" / "synthetic_zones.csv", cur)
-    ar = tmp_path / "archive"
-    side, _ = Archive(ar).put(MZL.read_bytes(), origin=str(MZL), origin_kind="file",
-                              meta={"unit_code": "150781", "data_year": 2022})
-    doc = Archive(ar).document_path(side)
+def _options(root: Path) -> list[str]:
+    return ["--warehouse", str(root / "warehouse"), "--archive", str(root / "archive"), "--curated",
+            str(root / "figures.csv"), "--no-bundled-curated", "--offline", "--engine", "plain"]
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory) -> Path:
+    """A warehouse after a first full refresh, built once; each test gets a copy (a refresh costs ~4 s)."""
+    root = tmp_path_factory.mktemp("template")
+    shutil.copy(FIX / "curated" / "synthetic_zones.csv", root / "figures.csv")
+    side, _ = Archive(root / "archive").put(MZL.read_bytes(), origin=str(MZL), origin_kind="file",
+                                            meta={"unit_code": "150781", "data_year": 2022})
+    doc = Archive(root / "archive").document_path(side)
     os.utime(doc, (OLD, OLD))
-    opts = ["--warehouse", str(tmp_path / "warehouse"), "--archive", str(ar), "--curated", str(cur),
-            "--no-bundled-curated", "--offline", "--engine", "plain"]
-    r = _cli("refresh", *opts)
+    r = _cli("refresh", *_options(root))
     assert r.exit_code == 0, r.output
-    return tmp_path / "warehouse", ar, opts, side
+    return root
+
+
+@pytest.fixture
+def wh(template, tmp_path):
+    """(warehouse, archive, common CLI options, the archived document's sidecar), a copy of the template."""
+    root = tmp_path / "copy"
+    shutil.copytree(template, root, symlinks=True)  # copy2: times kept, so the listing is the release's own
+    side = next(iter(Archive(root / "archive")))
+    return root / "warehouse", root / "archive", _options(root), side
 
 
 def _mzl_rows(w: Path) -> int:
@@ -65,6 +77,7 @@ def _edit_curated(opts: list[str], old: str, new: str) -> None:
 
 # --- 9. a corrupt archived document -------------------------------------------------------------------
 
+@pytest.mark.long  # a refresh or more each: `make faults`
 def test_a_corrupt_archived_document_keeps_its_published_rows_flagged(wh):
     w, ar, opts, side = wh
     first, n = latest_id(w), _mzl_rows(w)
@@ -97,6 +110,7 @@ def test_a_corrupt_archived_document_keeps_its_published_rows_flagged(wh):
 
 # --- 10. sidecars deleted, truncated, unknown ------------------------------------------------------------
 
+@pytest.mark.long  # a refresh or more each: `make faults`
 def test_a_deleted_sidecar_is_rebuilt_from_the_bytes(wh):
     w, ar, opts, side = wh
     n = _mzl_rows(w)
@@ -109,6 +123,7 @@ def test_a_deleted_sidecar_is_rebuilt_from_the_bytes(wh):
     assert rebuilt.sha256 == side.sha256 and rebuilt.origin.startswith("recovered from the archive")
 
 
+@pytest.mark.long  # a refresh or more each: `make faults`
 def test_a_truncated_sidecar_is_named_kept_aside_and_rebuilt(wh):
     w, ar, opts, side = wh
     p = ar / side.sha256[:2] / f"{side.sha256}.json"
@@ -120,6 +135,7 @@ def test_a_truncated_sidecar_is_named_kept_aside_and_rebuilt(wh):
     assert read_manifest(w, latest_id(w))["archive_problems"][0]["path"] == str(p)
 
 
+@pytest.mark.long  # a refresh or more each: `make faults`
 def test_a_sidecar_with_an_unknown_key_is_read_and_reported(wh):
     w, ar, opts, side = wh
     p = ar / side.sha256[:2] / f"{side.sha256}.json"
@@ -131,6 +147,7 @@ def test_a_sidecar_with_an_unknown_key_is_read_and_reported(wh):
     assert "unknown key(s) from_the_future ignored" in r.text and _mzl_rows(w) == n
 
 
+@pytest.mark.long  # a refresh or more each: `make faults`
 def test_a_document_gone_from_the_archive_is_said_not_silently_dropped(wh):
     w, ar, opts, side = wh
     shutil.rmtree(ar / side.sha256[:2])
@@ -178,6 +195,7 @@ def test_a_sidecar_that_cannot_be_written_takes_its_document_back(tmp_path, monk
 
 # --- 11. `latest` missing ------------------------------------------------------------------------------
 
+@pytest.mark.long  # a refresh or more each: `make faults`
 def test_a_zone_rerun_without_latest_builds_on_the_newest_complete_release(wh):
     w, ar, opts, side = wh  # noqa: RUF059
     first = latest_id(w)
@@ -199,6 +217,7 @@ def test_a_zone_rerun_on_a_warehouse_without_releases_is_refused(tmp_path):
     assert not (tmp_path / "w" / "releases").exists()
 
 
+@pytest.mark.long  # a refresh or more each: `make faults`
 def test_no_change_with_latest_missing_points_latest_back(wh):
     w, ar, opts, side = wh  # noqa: RUF059
     first = latest_id(w)
@@ -210,6 +229,7 @@ def test_no_change_with_latest_missing_points_latest_back(wh):
 
 # --- 12. a catalog build killed or out of disk ----------------------------------------------------------
 
+@pytest.mark.long  # a refresh or more each: `make faults`
 def test_a_killed_catalog_build_is_redone_and_its_temp_files_removed(wh):
     w, ar, opts, side = wh  # noqa: RUF059
     first = latest_id(w)
@@ -230,6 +250,7 @@ def test_a_killed_catalog_build_is_redone_and_its_temp_files_removed(wh):
     con.close()
 
 
+@pytest.mark.long  # a refresh or more each: `make faults`
 def test_a_catalog_that_failed_to_build_is_retried_by_the_next_run(wh, monkeypatch):
     w, ar, opts, side = wh  # noqa: RUF059
     import warehouse.duckdb_catalog as dc
@@ -252,6 +273,7 @@ def test_a_catalog_that_failed_to_build_is_retried_by_the_next_run(wh, monkeypat
 
 # --- 13. staging folders of killed runs ----------------------------------------------------------------------
 
+@pytest.mark.long  # a refresh or more each: `make faults`
 def test_staging_left_by_a_dead_run_is_removed_a_live_ones_kept(wh):
     w, ar, opts, side = wh  # noqa: RUF059
     from warehouse.build import open_staging
@@ -271,6 +293,7 @@ def test_staging_left_by_a_dead_run_is_removed_a_live_ones_kept(wh):
 
 # --- 14. full disk, read-only: a message and an exit code ---------------------------------------------------
 
+@pytest.mark.long  # a refresh or more each: `make faults`
 @pytest.mark.parametrize("code", [errno.ENOSPC, errno.EROFS, errno.EACCES])
 def test_a_full_disk_or_read_only_warehouse_is_a_message_and_exit_3(wh, monkeypatch, code):
     w, ar, opts, side = wh  # noqa: RUF059
@@ -291,6 +314,7 @@ def test_a_full_disk_or_read_only_warehouse_is_a_message_and_exit_3(wh, monkeypa
 
 # --- 15, 16. empty selections and bad options ------------------------------------------------------------
 
+@pytest.mark.long  # a refresh or more each: `make faults`
 def test_a_selection_with_nothing_in_it_publishes_nothing(wh):
     w, ar, opts, side = wh  # noqa: RUF059
     first = latest_id(w)
@@ -299,6 +323,7 @@ def test_a_selection_with_nothing_in_it_publishes_nothing(wh):
     assert "nothing to publish for this selection" in r.text and list_releases(w) == [first]
 
 
+@pytest.mark.long  # a refresh or more each: `make faults`
 def test_an_empty_warehouse_and_archive_publish_nothing(tmp_path):
     r = _cli("refresh", "--warehouse", str(tmp_path / "w"), "--archive", str(tmp_path / "a"), "--offline",
              "--engine", "plain", "--no-bundled-curated")
@@ -317,6 +342,7 @@ def test_bad_folder_and_year_options(tmp_path):
     assert r.exit_code == 2 and "reversed" in r.text
 
 
+@pytest.mark.long  # a refresh or more each: `make faults`
 def test_a_new_warehouse_is_announced(tmp_path):
     cur = tmp_path / "figures.csv"
     shutil.copy(FIX / "curated" / "synthetic_zones.csv", cur)
@@ -328,6 +354,7 @@ def test_a_new_warehouse_is_announced(tmp_path):
 
 # --- 17. formulas in CSV cells ---------------------------------------------------------------------------
 
+@pytest.mark.long  # a refresh or more each: `make faults`
 def test_csv_twins_neutralise_formulas_and_parquet_stays_exact(tmp_path):
     cur = tmp_path / "figures.csv"
     text = (FIX / "curated" / "synthetic_zones.csv").read_text(encoding="utf-8")
