@@ -62,7 +62,12 @@ def extract(
     if year is not None and not 1949 <= year <= 2100:
         err_console.print(f"[red]error:[/red] --year {year} is not a plausible data year")
         raise typer.Exit(2)
-    result = extract_bytes(path.read_bytes(), path.name, unit=unit, year=year, cat=cat)
+    try:
+        result = extract_bytes(path.read_bytes(), path.name, unit=unit, year=year, cat=cat)
+    except Exception as exc:  # the readers' failures are statuses already: this is a bug in the extractor
+        err_console.print(f"[red]error:[/red] {path}: the extractor failed ({type(exc).__name__}: {exc}); "
+                          "this is a bug: please report it with the document")
+        raise typer.Exit(2) from None
     if as_json:
         sys.stdout.write(json.dumps(result.as_json(), ensure_ascii=False, indent=2) + "\n")
     else:
@@ -182,8 +187,13 @@ def ingest(
             table.add_row(shown, "[red]missing[/red]", "", "", "", "")
             failed += 1
             continue
-        data = path.read_bytes()
-        result = extract_bytes(data, path.name, cat=cat)
+        try:
+            data = path.read_bytes()
+            result = extract_bytes(data, path.name, cat=cat)
+        except Exception as exc:  # one bad file never stops the batch (a bug in the extractor: say it, go on)
+            table.add_row(shown, "[red]error[/red]", "", "", "", f"{type(exc).__name__}: {exc}"[:80])
+            failed += 1
+            continue
         if result.status in ("blocked", "not_a_bulletin", "unreadable", "unsupported"):
             # not archived: an anti-bot page or an unrelated page is not a source document
             label = {"blocked": "blocked page", "not_a_bulletin": "not a bulletin",
@@ -194,7 +204,12 @@ def ingest(
             continue
         meta = {"unit_code": result.unit_code, "data_year": result.data_year, "title": result.title,
                 "kind": result.kind, "status": result.status, "published": result.published}
-        side, added = store.put(data, origin=str(path.resolve()), origin_kind="file", meta=meta)
+        try:
+            side, added = store.put(data, origin=str(path.resolve()), origin_kind="file", meta=meta)
+        except OSError as exc:  # a full disk: this file is not archived (and leaves nothing behind)
+            table.add_row(shown, "[red]not archived[/red]", result.status, "", "", f"{exc.strerror or exc}"[:80])
+            failed += 1
+            continue
         table.add_row(shown, "[green]added[/green]" if added else "duplicate", result.status,
                       result.unit_name or "?", str(result.data_year or "?"), side.sha256[:12])
     console.print(table)

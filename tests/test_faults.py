@@ -386,3 +386,23 @@ def _number(text: str) -> bool:
         return True
     except ValueError:
         return False
+
+
+def test_an_extractor_bug_on_one_file_does_not_stop_an_ingest_batch(tmp_path, monkeypatch):
+    import extractors.extract as ex
+
+    real = ex.extract_bytes
+
+    def buggy(data, name, **kw):
+        if name == "bad.html":
+            raise RuntimeError("a bug in the grammar")
+        return real(data, name, **kw)
+
+    monkeypatch.setattr(ex, "extract_bytes", buggy)
+    bad = tmp_path / "bad.html"
+    bad.write_bytes(MZL.read_bytes() + b" ")
+    r = _cli("ingest", str(bad), str(MZL), "--archive", str(tmp_path / "ar"))
+    assert r.exit_code == 0 and "RuntimeError: a bug in the grammar" in r.text
+    assert [s.origin for s in Archive(tmp_path / "ar")] == [str(MZL)]
+    r = _cli("extract", str(bad))
+    assert r.exit_code == 2 and "the extractor failed (RuntimeError: a bug in the grammar)" in r.text
