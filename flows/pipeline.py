@@ -541,7 +541,7 @@ def dask_task_runner(settings: RunSettings):
 
     # Dask's statistical profiler samples every thread of every worker 100 times a second for its dashboard,
     # which this runner does not start: a few percent of each worker's CPU for nothing. Local workers get this
-    # process's config; workers of an existing cluster keep theirs (README: how to turn it off there).
+    # process's config; workers of an existing cluster keep theirs (docs/performance.md: how to turn it off there).
     dask.config.set({"distributed.worker.profile.enabled": False})
     if settings.dask_address:
         return DaskTaskRunner(address=settings.dask_address)
