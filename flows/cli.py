@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 app = typer.Typer(
@@ -19,8 +20,9 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 # piped or captured output gets wide lines rather than tables folded at 80 columns
-console = Console(width=None if sys.stdout.isatty() else 200)
-err_console = Console(stderr=True, width=None if sys.stderr.isatty() else 200)
+# emoji off: data text such as "a:b:c" must not turn into emoji codes
+console = Console(width=None if sys.stdout.isatty() else 200, emoji=False)
+err_console = Console(stderr=True, width=None if sys.stderr.isatty() else 200, emoji=False)
 
 EXIT_OK_STATUSES = {"ok", "partial"}
 
@@ -771,14 +773,18 @@ def _print_summary(result) -> None:
                   f"'{latest}/panel.parquet' LIMIT 20\\\"))\"")
 
 def _print_integrity(result) -> None:
-    """What reading the archive repaired, and the parent's documents this run did not read as before."""
+    """What reading the archive repaired, the parent's documents this run did not read as before, and the
+    curated rows that gave no observation."""
+    for r in result.curated_skipped:
+        console.print("  [yellow]curated row not published:[/yellow] " + escape(
+            f"{r['file']} line {r['line']} ({r['unit_code']} {r['period']} {r['indicator']}): {r['reason']}"))
     for p in result.archive_problems:
-        console.print(f"  [yellow]archive:[/yellow] {p.path}: {p.message}")
+        console.print("  [yellow]archive:[/yellow] " + escape(f"{p.path}: {p.message}"))
     for d in result.losses:
         what = ("kept from release " + str(d["release"])) if d["kept"] else "[bold]no longer published[/bold]"
-        console.print(f"  [red]{d['now']}:[/red] document {d['source_id'][:12]} {d['title'] or ''} "
-                      f"({d['unit_code']} {d['data_year'] or ''}), {d['observations']} observation(s) of release "
-                      f"{d['release']}: {what}")
+        console.print(f"  [red]{d['now']}:[/red] " + escape(
+            f"document {d['source_id'][:12]} {d['title'] or ''} ({d['unit_code']} {d['data_year'] or ''}), "
+            f"{d['observations']} observation(s) of release {d['release']}: ") + what)
     if result.losses:
         console.print(f"  {len(result.losses)} document(s) of the previous release were not read as before; "
                       "the manifest lists them under documents_lost")

@@ -137,6 +137,7 @@ class RefreshResult:
     losses: list[dict] = field(default_factory=list)  # documents of the parent not read as before (build.py)
     archive_problems: list = field(default_factory=list)  # extractors.archive.ArchiveProblem: repairs, refusals
     nothing_to_publish: bool = False  # the selection held no figure: no release written
+    curated_skipped: list[dict] = field(default_factory=list)  # curated rows that gave no observation, and why
 
 
 def _artifact_key(*parts: str) -> str:
@@ -352,7 +353,8 @@ def _run(settings: RunSettings, zone_ids: list[str | None]) -> RefreshResult:
     validate_selection(settings, cat)
     if settings.selection != Selection() and base_release(settings.warehouse) is None:
         raise NoBaseRelease(settings.warehouse)  # before any work (publish checks again under the lock)
-    curated = load_curated_all(settings, cat)
+    curated_skipped: list[dict] = []
+    curated = load_curated_all(settings, cat, curated_skipped)
     _notify("start", zones=[z or "(no zone)" for z in zone_ids])
     fetches: list = []
     registry = fetcher = None
@@ -403,7 +405,8 @@ def _run(settings: RunSettings, zone_ids: list[str | None]) -> RefreshResult:
                  "refreshed": {"zones": list(settings.zones) if settings.zones else "all",
                                "years": list(settings.years) if settings.years else "all"},
                  "curated_files": [{"name": Path(p).name, "sha256": _sha256_file(p)} for p in settings.curated_files],
-                 "archive_problems": [{"path": p.path, "message": p.message} for p in store.problems]}
+                 "archive_problems": [{"path": p.path, "message": p.message} for p in store.problems],
+                 "curated_not_published": curated_skipped}
         (staging / "manifest_extra.json").write_text(json.dumps(extra), encoding="utf-8")
         published = _call(publish, settings, str(staging))
     finally:
@@ -414,7 +417,8 @@ def _run(settings: RunSettings, zone_ids: list[str | None]) -> RefreshResult:
                              published["row_counts"])
     result = RefreshResult(outcome, settings, validation=published["validation"], fetches=fetches,
                            losses=published.get("losses", []), archive_problems=store.problems,
-                           nothing_to_publish=published.get("nothing_to_publish", False))
+                           nothing_to_publish=published.get("nothing_to_publish", False),
+                           curated_skipped=curated_skipped)
     for c in collections:
         label = c.zone_id or "unassigned"
         counts = c.counts()

@@ -114,11 +114,13 @@ def validate_selection(settings: RunSettings, cat: Catalog) -> None:
             raise ValueError(f"curated file {p} does not exist")
 
 
-def load_curated_all(settings: RunSettings, cat: Catalog) -> tuple[list[dict], list[dict]]:
-    """All curated rows and citations, read once per run (raises CatalogError naming file and row)."""
+def load_curated_all(settings: RunSettings, cat: Catalog, skipped: list[dict] | None = None
+                     ) -> tuple[list[dict], list[dict]]:
+    """All curated rows and citations, read once per run (raises CatalogError naming file and row); the rows
+    that give no observation are added to `skipped` with the reason."""
     obs, sources = [], []
     for path in settings.curated_files:
-        o, s = curated_rows(path, cat)
+        o, s = curated_rows(path, cat, skipped)
         obs += o
         sources += s
     return obs, sources

@@ -14,6 +14,7 @@ import hashlib
 import json
 import logging
 import os
+import re
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -224,8 +225,31 @@ def curated_source_id(kind: str, title: str, url: str, published: str | None) ->
     return hashlib.sha256("\n".join(("curated", kind, title, url, published or "")).encode()).hexdigest()
 
 
-def curated_rows(path: Path, cat: Catalog) -> tuple[list[dict], list[dict]]:
-    """Observation rows and sources rows of one curated-figures CSV (raises CatalogError when invalid)."""
+_RATIO = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*[:：∶]\s*(\d+(?:\.\d+)?)\s*[:：∶]\s*(\d+(?:\.\d+)?)\s*$")
+_STRUCTURE_PARTS = ("structure_primary", "structure_secondary", "structure_tertiary")
+
+
+def structure_parts(value_raw: str | None) -> tuple[float, float, float] | None:
+    """The three shares of a published three-sector structure (三次产业结构 a:b:c), or None when the text is
+    not three numbers that sum to 100 (±1.5, rounding).
+
+    >>> structure_parts("2.5:34.9:62.6"), structure_parts("19∶44∶37")
+    ((2.5, 34.9, 62.6), (19.0, 44.0, 37.0))
+    >>> structure_parts("2.525.472.1") is None, structure_parts("10:10:10") is None
+    (True, True)
+    """
+    m = _RATIO.match(value_raw or "")
+    if not m:
+        return None
+    parts = tuple(float(m.group(i)) for i in (1, 2, 3))
+    return parts if abs(sum(parts) - 100) <= 1.5 else None
+
+
+def curated_rows(path: Path, cat: Catalog, skipped: list[dict] | None = None) -> tuple[list[dict], list[dict]]:
+    """Observation rows and sources rows of one curated-figures CSV (raises CatalogError when invalid).
+
+    Every row becomes observations or, with the reason, an entry of `skipped`: a three-sector structure
+    published as a ratio (value_raw a:b:c) becomes its three parts (structure_primary/secondary/tertiary)."""
     path = Path(path)
     figures = load_curated(path, cat)
     lines = [n for n, _ in read_csv_rows(path)]
@@ -240,10 +264,31 @@ def curated_rows(path: Path, cat: Catalog) -> tuple[list[dict], list[dict]]:
             "format": "curated", "status": "curated", "n_observations": 0, "problems": None,
             "extractor_version": None, "curated_file": path.name,
         })
-        if f.value is None and f.growth_pct is None:
-            continue  # a figure stated only in words (value_raw) is kept in the file, not in the table
-        src["n_observations"] += 1
         locator = f"{path.name}:line {line}"
+        if f.value is None and f.growth_pct is None:
+            parts = structure_parts(f.value_raw) if f.indicator == "three_sector_structure" else None
+            if parts is None:
+                why = (f"{f.value_raw!r} is not a structure a:b:c summing to 100" if f.indicator ==
+                       "three_sector_structure" else "no value and no growth rate (a figure stated only in words)")
+                if skipped is not None:
+                    skipped.append({"file": path.name, "line": line, "unit_code": f.unit_code, "period": f.period,
+                                    "indicator": f.indicator, "value_raw": f.value_raw or None, "reason": why})
+                continue
+            for code, share in zip(_STRUCTURE_PARTS, parts, strict=True):
+                part_locator = f"{locator}:{code}"
+                src["n_observations"] += 1
+                rows.append({
+                    "obs_id": obs_id(sid, part_locator, code, f.period, "PCT"),
+                    "unit_code": f.unit_code, "unit_name": cat.display_name(f.unit_code), "period": f.period,
+                    "year": period_end_year(f.period), "period_type": _period_type(f.period), "indicator": code,
+                    "value": share, "unit": "PCT", "growth_pct": None, "price_basis": None,
+                    "qualifier": f.qualifier, "value_raw": f.value_raw, "unit_raw": None,
+                    "source_id": sid, "source_kind": f.source_kind, "vintage": src["vintage"],
+                    "locator": part_locator, "extractor_version": None, "origin": "curated",
+                    "context": f.note or None,
+                })
+            continue
+        src["n_observations"] += 1
         rows.append({
             "obs_id": obs_id(sid, locator, f.indicator, f.period, f.unit),
             "unit_code": f.unit_code, "unit_name": cat.display_name(f.unit_code), "period": f.period,
