@@ -475,7 +475,7 @@ def _row_label(cat: Catalog, scope: Scope | None, zone_id: str, cjk: bool) -> st
     if scope is None:
         return f"{zone} · {_units_text(cat, z.host_units, cjk)}"
     if scope.kind == "zone_scope":
-        return f"{zone} · zone's own scope"
+        return f"{zone} · {_units_text(cat, scope.units, True)} (zone scope)" if cjk else f"{zone} · zone's own scope"
     tag = {"host": "", "host_unit": "", "paper_unit": " (paper's unit)"}[scope.kind]
     return f"{zone} · {_units_text(cat, sorted(scope.units, key=list(cat.units).index), cjk)}{tag}"
 
