@@ -194,6 +194,7 @@ class PaperClaim(Frozen):
     unit: str
     formula: str
     text_location: str
+    tolerance: float | None = Field(default=None, ge=0)  # absolute, in the claim's unit; else the report's rule
 
 
 class PlausibleRange(Frozen):

@@ -80,6 +80,21 @@ def test_identical_content_makes_no_new_release_and_same_bytes(cat, tmp_path):
     assert {p.name: p.read_bytes() for p in first.path.glob("*.parquet")} == before
 
 
+def test_a_report_drawn_differently_makes_a_new_release_with_the_same_tables(cat, tmp_path):
+    """The report counts in the content hash: after installing a CJK font, `refresh --force` redraws the charts
+    into a new release (releases are immutable: the old one keeps its report)."""
+    wh = tmp_path / "wh"
+    t = _tables(cat, tmp_path)
+    with publish_lock(wh):
+        first = write_release(wh, t, {}, {"report/figure1.png": b"english labels"})
+        same = write_release(wh, t, {}, {"report/figure1.png": b"english labels"})
+        redrawn = write_release(wh, t, {}, {"report/figure1.png": b"bilingual labels"})
+    assert not same.created and same.release_id == first.release_id
+    assert redrawn.created and redrawn.parent == first.release_id
+    assert (first.path / "report" / "figure1.png").read_bytes() == b"english labels"
+    assert (redrawn.path / "report" / "figure1.png").read_bytes() == b"bilingual labels"
+
+
 @pytest.mark.parametrize("step", ["tables", "rename"])
 def test_a_crash_while_publishing_leaves_latest_on_the_previous_release(cat, tmp_path, step):
     wh = tmp_path / "wh"

@@ -102,9 +102,27 @@ def _series_for(cat: Catalog, zone_id: str, basis: str) -> tuple[str | None, str
     return None, "the paper's units for this zone differ from its host units and are several"  # not in the catalog
 
 
+def _usable(panel: pd.DataFrame) -> pd.DataFrame:
+    """The panel rows the indicators read: annual, not in conflict, a level or a rate, a level indicator."""
+    return panel[(panel["period_type"] == "year") & (panel["status"] == "ok")
+                 & (panel["value"].notna() | panel["growth_pct"].notna()) & panel["indicator"].isin(LEVEL_INDICATORS)]
+
+
+def _fill(s: Series, rows: list[dict]) -> Series:
+    for r in rows:
+        g = r["growth_pct"]
+        v = r["value"]
+        s.cells.setdefault((r["indicator"], int(r["year"])), {})[r["unit"]] = Cell(
+            None if v is None or (isinstance(v, float) and math.isnan(v)) else float(v), r["unit"],
+            panel_row_id(s.series_id, r["period"], r["indicator"], r["unit"]),
+            None if g is None or (isinstance(g, float) and math.isnan(g)) else float(g),
+            None if r["vintage"] is None or (isinstance(r["vintage"], float)) else str(r["vintage"]),
+            r["source_id"])
+    return s
+
+
 def load_series(panel: pd.DataFrame, cat: Catalog, basis: str) -> dict[str, Series]:
-    usable = panel[(panel["period_type"] == "year") & (panel["status"] == "ok")
-                   & (panel["value"].notna() | panel["growth_pct"].notna()) & panel["indicator"].isin(LEVEL_INDICATORS)]
+    usable = _usable(panel)
     wanted = {zone_id: _series_for(cat, zone_id, basis) for zone_id in cat.zones}
     usable = usable[usable["series_id"].isin({sid for sid, _ in wanted.values() if sid})]
     by_series: dict[str, list[dict]] = {}
@@ -113,18 +131,26 @@ def load_series(panel: pd.DataFrame, cat: Catalog, basis: str) -> dict[str, Seri
     out = {}
     for zone_id, z in cat.zones.items():
         sid, why = wanted[zone_id]
-        s = Series(zone_id, basis, sid, z.established, why_not=why)
-        for r in by_series.get(sid, []) if sid else []:
-            g = r["growth_pct"]
-            v = r["value"]
-            s.cells.setdefault((r["indicator"], int(r["year"])), {})[r["unit"]] = Cell(
-                None if v is None or (isinstance(v, float) and math.isnan(v)) else float(v), r["unit"],
-                panel_row_id(sid, r["period"], r["indicator"], r["unit"]),
-                None if g is None or (isinstance(g, float) and math.isnan(g)) else float(g),
-                None if r["vintage"] is None or (isinstance(r["vintage"], float)) else str(r["vintage"]),
-                r["source_id"])
-        out[zone_id] = s
+        out[zone_id] = _fill(Series(zone_id, basis, sid, z.established, why_not=why),
+                             by_series.get(sid, []) if sid else [])
     return out
+
+
+def rows_by_series(panel: pd.DataFrame) -> dict[str, list[dict]]:
+    """The panel rows the indicators read, grouped by series_id (for `series_of`)."""
+    out: dict[str, list[dict]] = {}
+    for r in records(_usable(panel)):
+        out.setdefault(r["series_id"], []).append(r)
+    return out
+
+
+def series_of(rows: dict[str, list[dict]], cat: Catalog, zone_id: str, series_id: str, basis: str,
+              established: int | None = None) -> Series:
+    """Any panel series measured as zone `zone_id` from `established` (default: the zone's establishment
+    year), e.g. the zone's own statistical scope, to compute the paper's measures on a scope other than the
+    basis's. `rows`: `rows_by_series(panel)`."""
+    return _fill(Series(zone_id, basis, series_id, established or cat.zones[zone_id].established),
+                 rows.get(series_id, []))
 
 
 def _pct_change(new: float, old: float) -> float:

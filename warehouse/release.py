@@ -300,7 +300,9 @@ def write_release(warehouse: Path, frames: dict[str, pd.DataFrame], manifest_ext
     """Write a release of the given tables unless the latest one has the same content.
 
     Call while holding `publish_lock`. `extra_files` (relative path -> bytes, e.g. the HTML
-    validation report) go into the release folder. `_crash_after` is for tests: raise after the
+    validation report) go into the release folder; they count in the content hash like the tables, so
+    a report drawn differently (a CJK font installed since, a new chart) makes a new release even when the
+    tables are identical, and identical tables and report make none. `_crash_after` is for tests: raise after the
     named step ("tables", "rename") to simulate a crash.
     """
     warehouse = Path(warehouse)
@@ -325,7 +327,8 @@ def write_release(warehouse: Path, frames: dict[str, pd.DataFrame], manifest_ext
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    chash = content_hash({n: f["sha256"] for n, f in files.items()})
+    chash = content_hash({n: f["sha256"] for n, f in files.items()}
+                         | {rel: hashlib.sha256(data).hexdigest() for rel, data in (extra_files or {}).items()})
     if parent is not None and read_manifest(warehouse, parent).get("content_hash") == chash:
         shutil.rmtree(tmp, ignore_errors=True)
         if latest_id(warehouse) != parent:
