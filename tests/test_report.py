@@ -84,3 +84,52 @@ def test_report_command_rewrites_a_release_report(tables, tmp_path):
     assert (out.path / "report" / "index.html").exists() and (out.path / "report" / "figure2.png").exists()
     r = CliRunner().invoke(app, ["report", "nope", "--warehouse", str(tmp_path)])
     assert r.exit_code == 2 and "no release nope" in r.output
+
+
+def test_a_claim_lacking_inputs_on_its_basis_is_computed_on_the_zones_own_scope(cat, tmp_path):
+    """SYNTHETIC: the host city has no 2012 GDP, the zone's own statistical scope has both years (100 → 80, −20 %),
+    so 'Manzhouli's GDP did not grow 2012→2020' is reproduced on that scope, and the result names it."""
+    extra = ("ZONE:manzhouli,满洲里试验区,2012,gdp,100,CNY_100M,,,,,bulletin,SYNTHETIC zone,,2021-01-01,SYNTHETIC\n"
+             "ZONE:manzhouli,满洲里试验区,2020,gdp,80,CNY_100M,,,,,bulletin,SYNTHETIC zone,,2021-01-01,SYNTHETIC\n")
+    path = tmp_path / "paper.csv"
+    path.write_text(PAPER.read_text(encoding="utf-8") + extra, encoding="utf-8")
+    obs = pd.DataFrame(curated_rows(path, cat)[0])
+    from warehouse.schemas import SOURCES
+
+    t = build_tables(obs, pd.DataFrame(columns=SOURCES.names), cat, "latest")
+    without_panel = check_claims(t["indicators"], t["not_computable"], cat).set_index("claim_id")
+    assert without_panel.loc["manzhouli_gdp_growth_not_positive_2012_2020", "status"] == "not_computable"
+    r = check_claims(t["indicators"], t["not_computable"], cat, t["panel"]).set_index("claim_id").loc[
+        "manzhouli_gdp_growth_not_positive_2012_2020"]
+    assert r["status"] == "reproduced_on_other_scope"
+    assert r["this_release"] == pytest.approx(-20.0)  # (80 − 100) / 100
+    assert "满洲里试验区" in r["scope"] or "Manzhouli pilot zone" in r["scope"]
+    assert r["result"] == f"reproduced on {r['scope']}"
+    assert "lacks the inputs" in r["note"]
+
+
+def test_claims_csv_writes_years_as_integers(claims):
+    from warehouse.report import claims_csv
+
+    text = claims_csv(claims.reset_index()).decode("utf-8-sig")
+    assert ",2012," in text and "2012.0" not in text and "2020.0" not in text
+
+
+def test_markdown_cells_escape_the_pipe_that_would_end_a_cell():
+    from warehouse.report import dictionary_markdown, md_cell
+
+    assert md_cell("a|b") == "a\\|b"
+    for line in dictionary_markdown().splitlines():
+        if line.startswith("| `"):
+            # exactly 5 unescaped pipes: a 4-column row
+            assert len([i for i, ch in enumerate(line) if ch == "|" and line[i - 1 : i] != "\\"]) == 5, line
+
+
+def test_an_empty_chart_says_what_is_missing_inside_the_axes(cat):
+    """With no paper-basis GDP at all, Figure 1 writes a message in its axes instead of drawing empty ones."""
+    from warehouse.report import draw_figure1, figure_notes
+    from warehouse.schemas import INDICATORS, PANEL
+
+    fig = draw_figure1(pd.DataFrame(columns=PANEL.names), pd.DataFrame(columns=INDICATORS.names), cat)
+    notes = figure_notes(fig)
+    assert notes and all(n.strip() for n in notes)
