@@ -14,6 +14,7 @@ import math
 import pandas as pd
 
 from catalog import Catalog, load_paper_claims
+from warehouse.citations import sources_html
 from warehouse.indicators import SECTORS, load_series
 from warehouse.release import inert_frame
 from warehouse.schemas import TABLES
@@ -221,7 +222,8 @@ def check_claims(ind: pd.DataFrame, nc: pd.DataFrame, cat: Catalog) -> pd.DataFr
 _CSS = ("body{font-family:system-ui,sans-serif;margin:2em;max-width:1200px;color:#222}"
         "table{border-collapse:collapse;font-size:0.85em}th,td{border:1px solid #ccc;padding:3px 6px;"
         "vertical-align:top}th{background:#f0f0f0}.reproduced{background:#e5f5e0}.differs{background:#fff4cc}"
-        ".not_computable{background:#eee}img{max-width:100%;border:1px solid #ddd}")
+        ".not_computable{background:#eee}img{max-width:100%;border:1px solid #ddd}.muted{color:#666}"
+        "ol.sources li{margin-bottom:0.6em}")
 
 
 def _page(title: str, body: str) -> bytes:
@@ -285,6 +287,7 @@ def build_report(tables: dict[str, pd.DataFrame], cat: Catalog, title: str) -> d
         "report/claims.csv": inert_frame(claims).to_csv(index=False).encode("utf-8-sig"),
         "report/dictionary.md": dictionary_markdown().encode("utf-8"),
         "report/dictionary.html": dictionary_html(),
+        "report/sources.html": sources_html(tables["sources"], _page),
     }
     rows = "".join(f"<li>{name}: {len(df):,} rows</li>" for name, df in tables.items())
     font = cjk_font()
@@ -292,7 +295,8 @@ def build_report(tables: dict[str, pd.DataFrame], cat: Catalog, title: str) -> d
         f"<p>Tables: <ul>{rows}</ul></p>"
         f"<p><a href='validation.html'>Validation report</a> · <a href='claims.html'>The paper's claims</a> "
         f"({', '.join(f'{v} {k}' for k, v in sorted(counts.items()))}; <a href='claims.csv'>CSV</a>) · "
-        f"<a href='dictionary.html'>Data dictionary</a> (<a href='dictionary.md'>markdown</a>)</p>"
+        f"<a href='dictionary.html'>Data dictionary</a> (<a href='dictionary.md'>markdown</a>) · "
+        f"<a href='sources.html'>Sources and citations</a> (the document cited, then the address it was seen at)</p>"
         f"<h2>Figure 1</h2><img src='figure1.png' alt='Figure 1'>"
         f"<h2>Figure 2</h2><img src='figure2.png' alt='Figure 2'>"
         f"<p>Chart labels: {'bilingual (CJK font ' + font + ')' if font else 'English (no CJK font on this machine)'}."
