@@ -252,11 +252,17 @@ def load_curated(path: Path | str, cat: Catalog | None = None) -> list[CuratedFi
     cat = cat or load_catalog()
     rows = read_csv_rows(path)
     required = set(CuratedFigure.model_fields) - {"value", "growth_pct", "qualifier", "price_basis",
-                                                  "value_raw", "source_url", "published", "note"}
+                                                  "value_raw", "source_url", "url_kind", "published", "note"}
     if rows:
-        missing = required - set(rows[0][1])
-        if missing:
-            raise CatalogError(path, [f"header: missing column(s) {', '.join(sorted(missing))}"])
+        header = set(rows[0][1])
+        problems = []
+        if missing := required - header:
+            problems.append(f"header: missing column(s) {', '.join(sorted(missing))}")
+        if unknown := header - set(CuratedFigure.model_fields):  # even an empty one: a typo is never ignored
+            problems.append(f"header (row 1): unknown column(s) {', '.join(sorted(unknown))}; the columns are "
+                            f"{', '.join(CuratedFigure.model_fields)}")
+        if problems:
+            raise CatalogError(path, problems)
     figures = load_models(path, CuratedFigure, rows)
     problems = []
     for (row_no, _), f in zip(rows, figures, strict=True):

@@ -7,7 +7,7 @@ import re
 from datetime import date
 from typing import Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 Qualifier = Literal["estimate", "preliminary", "approximate", "lower_bound", "cumulative"]
 PriceBasis = Literal["current", "comparable"]
@@ -24,10 +24,15 @@ SourceKind = Literal[
     "secondary",
 ]
 UnitLevel = Literal["prefecture", "county_city", "county", "district", "zone_scope"]
+# What kind of site an address is (the shared reference file's `url_kind`): a government site, a news
+# organisation, a site that collects bulletins, an encyclopedia / wiki / academic site, or an unrelated site
+# reproducing the text (the document cited is then the one the citation names, never the site).
+UrlKind = Literal["official", "media", "aggregator", "reference", "repost"]
 QUALIFIERS = get_args(Qualifier)
 PRICE_BASES = get_args(PriceBasis)
 SOURCE_KINDS = get_args(SourceKind)
 UNIT_LEVELS = get_args(UnitLevel)
+URL_KINDS = get_args(UrlKind)
 
 # A period is a year (2020), a span of months (2020-01/2020-07), a span of years (2016/2020) or a
 # span with an open start (../2022-04: a cumulative figure "to April 2022").
@@ -157,8 +162,16 @@ class CuratedFigure(Frozen):
     source_kind: SourceKind
     source_title: str
     source_url: str = ""
+    url_kind: UrlKind | None = None  # what site source_url is; an optional column (null: not stated)
     published: str | None = None
     note: str = ""
+
+    @model_validator(mode="after")
+    def _kind_needs_url(self) -> CuratedFigure:
+        if self.url_kind is not None and not self.source_url:
+            raise ValueError(f"url_kind {self.url_kind!r} is given but source_url is empty: url_kind says what "
+                             "site the address is")
+        return self
 
     @field_validator("period")
     @classmethod

@@ -58,6 +58,7 @@ class FetchResult:
     kind: str | None = None  # sniffed from the bytes: html | pdf | docx | doc | image | text
     attempts: int = 0
     stopped: str | None = None  # why the client stopped early: deadline | retry_after_budget
+    redirects: list[tuple[int, str]] = field(default_factory=list)  # (status, next URL) of each hop, last attempt
 
 
 class _Retry(Exception):
@@ -357,10 +358,10 @@ class Fetcher:
 
     # -- one request ----------------------------------------------------------------------------
 
-    def _get(self, url: str, headers: dict[str, str], time_: _UrlTime | None = None
-             ) -> tuple[requests.Response, bytes, str]:
-        """GET with manual redirects (each hop checked), streamed under the host's size cap, each request
-        under its deadline and all of them within the URL's time."""
+    def _get(self, url: str, headers: dict[str, str], time_: _UrlTime | None = None,
+             hops: list[tuple[int, str]] | None = None) -> tuple[requests.Response, bytes, str]:
+        """GET with manual redirects (each hop checked, and recorded in `hops`), streamed under the host's
+        size cap, each request under its deadline and all of them within the URL's time."""
         time_ = time_ or _UrlTime(self.registry.policy(urlsplit(url).hostname or "").url_deadline)
         seen = {url}
         current = url
@@ -371,6 +372,8 @@ class Fetcher:
             if location is None:
                 return resp, data, current
             nxt = urljoin(current, location)
+            if hops is not None:
+                hops.append((resp.status_code, nxt))
             if nxt in seen:
                 raise _Fail(f"redirect loop: {current} → {nxt}")
             seen.add(nxt)
@@ -510,7 +513,8 @@ class Fetcher:
             attempt += 1
             result.attempts = attempt
             try:
-                resp, data, final = self._get(url, headers, time_)
+                result.redirects = []
+                resp, data, final = self._get(url, headers, time_, result.redirects)
                 result.http_status, result.final_url = resp.status_code, final
                 result.headers = {k: v for k, v in resp.headers.items()}
                 if resp.status_code == 304:

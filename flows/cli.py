@@ -359,10 +359,9 @@ def _refresh(zones, years, warehouse, archive, curated, bundled, policy, verbose
         from warehouse.build import load_curated_all
 
         load_curated_all(settings, cat)  # fail before starting Prefect when a curated file is wrong
-        if not offline:
-            from catalog.sources import load_registry
+        from catalog.sources import load_registry
 
-            load_registry(cat, tuple(sources))  # and when a sources file is wrong
+        load_registry(cat, tuple(sources))  # and when a sources file is wrong (offline too: it gives url_kind)
     except (ValueError, CatalogError) as exc:
         err_console.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(2) from None
@@ -669,6 +668,63 @@ def releases_catalog(warehouse: WarehouseOpt = Path("warehouse")) -> None:
     with publish_lock(warehouse):
         path = build_catalog(warehouse)
     console.print(f"catalog: {path}" if path else f"no releases in {warehouse}")
+
+
+sources_app = typer.Typer(help="The source registry: what its addresses are worth.", no_args_is_help=True)
+app.add_typer(sources_app, name="sources")
+
+
+@sources_app.command("check")
+def sources_check(
+    sources: SourcesOpt = None,
+    no_bundled: Annotated[bool, typer.Option(
+        "--no-bundled", help="Leave out the bundled registry: check only $BORDERZONES_SOURCES and the --sources "
+                             "files.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the results as one JSON object.")] = False,
+    max_time: Annotated[float, typer.Option("--max-time", min=0, help="Seconds after which no probe starts (the "
+                                                                      "rest is reported not probed).")] = 600.0,
+    workers: Annotated[int, typer.Option("--workers", min=1, max=16, help="Hosts probed at the same time (one "
+                                                                          "request at a time per host).")] = 4,
+) -> None:
+    """Probe every address of the source registry once, with the project's polite client (robots.txt, per-host
+    intervals, deadlines, address checks), and report each as alive, moved, gone, blocked or other, with the
+    reason. Exit code 0 whatever the addresses answer; 2 when the registry itself is invalid."""
+    import time
+
+    from catalog import CatalogError, load_catalog
+    from catalog.sources import load_registry
+    from warehouse.sources_check import check_registry, summary, summary_line
+
+    cat = load_catalog()
+    try:
+        registry = load_registry(cat, tuple(sources or ()), bundled=not no_bundled)
+    except CatalogError as exc:
+        err_console.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from None
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    started = time.monotonic()
+    with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
+                  TimeElapsedColumn(), console=err_console, transient=True) as bar:
+        job = bar.add_task("probing", total=len(registry.probes()))
+        results = check_registry(registry, cat, max_time_s=max_time, workers=workers,
+                                 progress=lambda i, n, p: bar.update(job, completed=i, description=p.url[:60]))
+    s = summary(results, time.monotonic() - started)
+    if as_json:
+        sys.stdout.write(json.dumps({"files": list(registry.files), "summary": s,
+                                     "results": [r.as_dict() for r in results]}, ensure_ascii=False, indent=2) + "\n")
+        return
+    t = Table(title="source registry", show_edge=False, header_style="bold")
+    for col in ("outcome", "entry", "unit", "year", "verified", "url", "where / why"):
+        t.add_column(col, overflow="fold")
+    colour = {"alive": "green", "moved": "yellow", "gone": "red", "blocked": "red", "other": "magenta"}
+    for r in results:
+        c = colour.get(r.outcome, "white")
+        p = r.probe
+        t.add_row(f"[{c}]{r.outcome}[/{c}]", p.entry, p.unit_code or "(all)", str(p.year or ""),
+                  "yes" if p.verified else "no", p.url, (f"→ {r.where}: " if r.where else "") + r.reason)
+    console.print(t)
+    console.print(summary_line(s))
 
 
 def _short_python() -> str:

@@ -262,3 +262,15 @@ def test_input_fingerprint_follows_the_staged_rows_and_the_settings(cat, tmp_pat
     assert input_fingerprint(a, s.model_copy(update={"vintage_policy": "first_release"}), cat) != fp
     (a / "obs-unassigned.parquet").unlink()
     assert input_fingerprint(a, s, cat) != fp
+
+
+def test_releases_written_within_one_second_are_listed_parent_first(tmp_path):
+    from warehouse.release import releases_dir
+
+    wh = tmp_path / "wh"
+    for rid, parent in (("20261129T172318Z-ffffffff", None), ("20261129T172318Z-00000000", "20261129T172318Z-ffffffff"),
+                        ("20261129T172317Z-99999999", None)):
+        (releases_dir(wh) / rid).mkdir(parents=True)
+        (releases_dir(wh) / rid / "manifest.json").write_text(json.dumps({"parent": parent}), encoding="utf-8")
+    # by name the child (…-00000000) would come before its parent (…-ffffffff): the hash is no order
+    assert list_releases(wh) == ["20261129T172317Z-99999999", "20261129T172318Z-ffffffff", "20261129T172318Z-00000000"]

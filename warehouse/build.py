@@ -26,6 +26,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from catalog import BUNDLED_CURATED, Catalog
 from extractors import EXTRACTOR_VERSION
 from extractors.archive import Archive, Sidecar
+from warehouse.citations import annotate_sources
 from warehouse.indicators import compute_indicators
 from warehouse.observations import (
     ExtractionCache,
@@ -251,14 +252,24 @@ def document_losses(fresh_src: pd.DataFrame, previous_src: pd.DataFrame | None, 
     return out
 
 
+def official_hosts(settings: RunSettings, cat: Catalog) -> frozenset[str]:
+    """The registry's official hosts (bundled, $BORDERZONES_SOURCES, --sources): what makes an archived
+    document's address `official` in the sources table."""
+    from catalog.sources import load_registry
+
+    return load_registry(cat, settings.sources).official_hosts
+
+
 def assemble(fresh_obs: pd.DataFrame, fresh_src: pd.DataFrame, previous: tuple[pd.DataFrame, pd.DataFrame] | None,
-             settings: RunSettings, cat: Catalog, keep_sources: frozenset[str] = frozenset()
-             ) -> tuple[pd.DataFrame, pd.DataFrame]:
+             settings: RunSettings, cat: Catalog, keep_sources: frozenset[str] = frozenset(),
+             official: frozenset[str] | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Observations and sources of the new release: the fresh rows of the refreshed part, and the previous
-    release's rows outside it, unchanged. A row collected twice (a unit in two zones) is kept once.
+    release's rows outside it, unchanged. A row collected twice (a unit in two zones) is kept once. The
+    sources' citation columns are filled (warehouse.citations), carried rows included.
 
     `keep_sources`: documents whose previous rows are carried even inside the refreshed part (an archived
-    copy found corrupt: its figures stay published, the source row says why, until the copy is restored)."""
+    copy found corrupt: its figures stay published, the source row says why, until the copy is restored).
+    `official`: the registry's official hosts (default: read from the registry the settings name)."""
     sel = settings.selection
     units = sel.units(cat)
     obs = fresh_obs[OBSERVATIONS.names].drop_duplicates("obs_id", keep="last")
@@ -277,9 +288,11 @@ def assemble(fresh_obs: pd.DataFrame, fresh_src: pd.DataFrame, previous: tuple[p
         carried = [s not in fresh_ids and (s in referenced or not sel.covers(u, y, units))
                    for s, u, y in zip(p_src["source_id"], p_src["unit_code"], p_src["data_year"], strict=True)]
         if any(carried):
-            src = pd.concat([src, p_src[carried][SOURCES.names]], ignore_index=True)
+            # a release written before a column existed lacks it: annotate_sources fills what can be derived
+            src = pd.concat([src, p_src[carried].reindex(columns=SOURCES.names)], ignore_index=True)
     obs = obs.drop_duplicates("obs_id", keep="last").reset_index(drop=True)
-    sources = src.reset_index(drop=True)
+    sources = annotate_sources(src.reset_index(drop=True),
+                               official_hosts(settings, cat) if official is None else official)
     counts = obs["source_id"].value_counts()
     sources["n_observations"] = [int(counts.get(s, 0)) for s in sources["source_id"]]
     return obs, sources
@@ -335,7 +348,8 @@ def code_fingerprint_all(data_dir: Path) -> str:
 
 def _settings_digest(settings: RunSettings, cat: Catalog) -> dict:
     return {"zones": settings.zones, "years": settings.years, "policy": settings.vintage_policy,
-            "code": code_fingerprint_all(cat.data_dir)}
+            "code": code_fingerprint_all(cat.data_dir),
+            "official_hosts": sorted(official_hosts(settings, cat))}  # they decide the sources' url_kind
 
 
 _STAGING_OWNER = ".owner"  # flock-held by the run that made the folder, for as long as it lives

@@ -25,6 +25,8 @@ log = logging.getLogger(__name__)
 
 # Extraction statuses whose bytes are not kept: not the document (or not readable as one).
 NOT_ARCHIVED = {"blocked", "not_a_bulletin", "unreadable", "unsupported"}
+UNVERIFIED = ("unverified registry entry: an address seen in a reference, never checked live (`borderzones "
+              "sources check` tells which addresses still answer)")
 
 
 @dataclass
@@ -40,6 +42,7 @@ class FetchRecord:
     listed: str | None = None  # the date printed beside the link on the listing page
     stopped: str | None = None  # the client stopped early: deadline | retry_after_budget
     left_out: int = 0  # skipped: how many links
+    verified: bool = True  # False: the registry entry was never checked live (see UNVERIFIED)
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -80,7 +83,7 @@ def fetch_units(units: frozenset[str] | None, registry: Registry, selection: Sel
     found: dict[tuple[str, int], list[tuple[int, int, str]]] = {}  # (unit, year) -> (rank, order, url) from listings
     for s in reg.sources:
         if wanted_year(s.year):
-            todo.setdefault(s.url, FetchRecord(s.unit_code, s.year, s.url, "registry", "found"))
+            todo.setdefault(s.url, FetchRecord(s.unit_code, s.year, s.url, "registry", "found", verified=s.verified))
     for listing in reg.listings:
         pages, seen, n_found = [listing.url], set(), 0
         while pages and len(seen) < listing.max_pages:
@@ -91,12 +94,13 @@ def fetch_units(units: frozenset[str] | None, registry: Registry, selection: Sel
             res = fetcher.fetch(page)
             if res.outcome != "fetched":
                 records.append(FetchRecord(listing.unit_code, None, page, "listing", "failed",
-                                           f"listing page: {res.message}", stopped=res.stopped))
+                                           f"listing page: {res.message}", stopped=res.stopped,
+                                           verified=listing.verified))
                 continue
             check = extract_bytes(res.data, page, content_type=_header(res.headers, "Content-Type"), cat=cat)
             if check.status == "blocked":
                 records.append(FetchRecord(listing.unit_code, None, page, "listing", "blocked",
-                                           "listing page is an anti-bot or captcha page"))
+                                           "listing page is an anti-bot or captcha page", verified=listing.verified))
                 continue
             cands, nxt = find_candidates(res.data, res.final_url or page, listing.unit_code, cat,
                                          _header(res.headers, "Content-Type"))
@@ -117,7 +121,8 @@ def fetch_units(units: frozenset[str] | None, registry: Registry, selection: Sel
                 found.setdefault((listing.unit_code, c.year), []).append((rank(c), len(todo), c.url))
         if n_found == 0:
             records.append(FetchRecord(listing.unit_code, None, listing.url, "listing", "failed",
-                                       f"no bulletin links found on the listing page ({len(seen)} page(s) read)"))
+                                       f"no bulletin links found on the listing page ({len(seen)} page(s) read)",
+                                       verified=listing.verified))
     records += _cap_unit_years(found, todo, per_unit_year)
     if todo and archived is None:
         archived = archived_by_url(archive)
@@ -156,6 +161,9 @@ def fetch_units(units: frozenset[str] | None, registry: Registry, selection: Sel
                 if check.unit_code and check.unit_code != rec.unit_code:
                     rec.message += f"; the document is about {check.unit_name} ({check.unit_code})"
         records.append(rec)
+    for rec in records:
+        if not rec.verified and rec.needs_hand:
+            rec.message += f" ({UNVERIFIED})"
     return records
 
 
@@ -179,7 +187,12 @@ def fetch_summary(records: list[FetchRecord]) -> list[str]:
     waiting = sum(r.stopped == "retry_after_budget" for r in records)
     slow = sum(r.stopped == "deadline" for r in records)
     left_out = sum(r.left_out for r in records if r.outcome == "skipped")
+    unverified = sum(r.needs_hand and not r.verified for r in records)
     lines = []
+    if unverified:
+        lines.append(f"{_n(unverified, 'URL')} that failed or were blocked came from unverified registry entries "
+                     f"(addresses seen in a reference, never checked live): `borderzones sources check` tells which "
+                     f"still answer")
     if waiting:
         lines.append(f"{_n(waiting, 'URL')} gave up waiting: Retry-After budget spent (the servers asked for more "
                      f"waiting than retry_after_url_budget_s / retry_after_run_budget_s in [fetch] allow)")

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from catalog import Catalog, load_curated
-from catalog.loader import read_csv_rows
+from catalog.loader import CatalogError, read_csv_rows
 from catalog.models import period_end_year
 from extractors import EXTRACTOR_VERSION
 from extractors.archive import Archive, Sidecar
@@ -188,7 +188,8 @@ def obs_id(*parts: object) -> str:
 
 
 def document_rows(ext: DocumentExtraction, cat: Catalog) -> tuple[list[dict], dict]:
-    """Observation rows and the sources row of one extracted document."""
+    """Observation rows and the sources row of one extracted document (its citation columns are filled when
+    the release is assembled: warehouse.citations.annotate_sources)."""
     doc = ext.result["document"]
     side = ext.sidecar
     sha = side.sha256
@@ -211,8 +212,9 @@ def document_rows(ext: DocumentExtraction, cat: Catalog) -> tuple[list[dict], di
             })
     source = {
         "source_id": sha, "origin": "archive", "source_kind": kind if doc.get("kind") else None,
-        "title": doc.get("title") or side.title, "url": side.origin, "unit_code": unit_code,
-        "data_year": doc.get("data_year") or side.data_year, "vintage": vintage, "retrieved_at": side.retrieved_at,
+        "title": doc.get("title") or side.title, "issuer": None, "url": side.origin, "url_kind": None,
+        "url_kind_note": None, "unit_code": unit_code, "data_year": doc.get("data_year") or side.data_year,
+        "vintage": vintage, "published": vintage, "retrieved_at": side.retrieved_at, "retrieved_note": None,
         "format": doc.get("format") or side.ext, "status": doc["status"], "n_observations": len(rows),
         "problems": "\n".join(f"{p['severity']}: {p['message']}" for p in ext.result["problems"]) or None,
         "extractor_version": doc.get("extractor_version"), "curated_file": None,
@@ -257,10 +259,16 @@ def curated_rows(path: Path, cat: Catalog, skipped: list[dict] | None = None) ->
     sources: dict[str, dict] = {}
     for line, f in zip(lines, figures, strict=True):
         sid = curated_source_id(f.source_kind, f.source_title, f.source_url, f.published)
+        if sid in sources and sources[sid]["url_kind"] != f.url_kind:
+            raise CatalogError(path, [f"row {line}, field url_kind: {f.url_kind!r}, but an earlier row citing the "
+                                      f"same source says {sources[sid]['url_kind']!r}: one address is one kind "
+                                      "of site"])
         src = sources.setdefault(sid, {
             "source_id": sid, "origin": "curated", "source_kind": f.source_kind, "title": f.source_title,
-            "url": f.source_url or None, "unit_code": f.unit_code, "data_year": period_end_year(f.period),
-            "vintage": f.published if f.published and len(f.published) == 10 else None, "retrieved_at": None,
+            "issuer": None, "url": f.source_url or None, "url_kind": f.url_kind, "url_kind_note": None,
+            "unit_code": f.unit_code, "data_year": period_end_year(f.period),
+            "vintage": f.published if f.published and len(f.published) == 10 else None, "published": f.published,
+            "retrieved_at": None, "retrieved_note": None,
             "format": "curated", "status": "curated", "n_observations": 0, "problems": None,
             "extractor_version": None, "curated_file": path.name,
         })

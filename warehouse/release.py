@@ -126,10 +126,24 @@ def read_table(warehouse: Path, release_id: str, name: str) -> pd.DataFrame:
 
 
 def list_releases(warehouse: Path) -> list[str]:
+    """Release ids, oldest first. An id starts with its UTC second; releases written within the same second
+    are ordered by lineage (a parent before its child), not by the content hash that ends their ids."""
     d = releases_dir(warehouse)
     if not d.exists():
         return []
-    return sorted(p.name for p in d.iterdir() if not p.name.startswith(".") and (p / "manifest.json").is_file())
+    ids = sorted(p.name for p in d.iterdir() if not p.name.startswith(".") and (p / "manifest.json").is_file())
+    seconds: dict[str, list[str]] = {}
+    for rid in ids:
+        seconds.setdefault(rid[:15], []).append(rid)
+    depth: dict[str, int] = {}
+    for group in (g for g in seconds.values() if len(g) > 1):
+        parents = {rid: read_manifest(warehouse, rid).get("parent") for rid in group}
+        for rid in group:
+            n, cur, seen = 0, parents[rid], {rid}
+            while cur in parents and cur not in seen:
+                n, seen, cur = n + 1, seen | {cur}, parents[cur]
+            depth[rid] = n
+    return sorted(ids, key=lambda rid: (rid[:15], depth.get(rid, 0), rid))
 
 
 def lineage(warehouse: Path, release_id: str | None) -> list[str]:

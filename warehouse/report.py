@@ -25,6 +25,7 @@ from pathlib import Path
 import pandas as pd
 
 from catalog import Catalog
+from warehouse.citations import sources_html
 from warehouse.claims import ABS_TOL, REL_TOL, STATUSES, summary
 from warehouse.claims import check_claims as _check_claims
 from warehouse.indicators import SECTORS, Series, load_series
@@ -570,7 +571,8 @@ _CSS = ("body{font-family:system-ui,-apple-system,'Segoe UI','Noto Sans CJK SC',
         ".differs_on_other_scope{background:#fdf1dc}.not_computable{background:#eee}"
         "td.num{text-align:right;white-space:nowrap}details summary{cursor:pointer;color:#555}"
         "img{max-width:100%;height:auto;border:1px solid #ddd}figure{margin:0 0 1.5em}"
-        "figcaption{font-size:0.85em;color:#444;max-width:100%}code{overflow-wrap:anywhere}")
+        "figcaption{font-size:0.85em;color:#444;max-width:100%}code{overflow-wrap:anywhere}.muted{color:#666}"
+        "ol.sources li{margin-bottom:0.6em}")
 
 
 def _page(title: str, body: str) -> bytes:
@@ -687,6 +689,7 @@ def build_report(tables: dict[str, pd.DataFrame], cat: Catalog, title: str) -> d
         "report/claims.csv": claims_csv(claims),
         "report/dictionary.md": dictionary_markdown().encode("utf-8"),
         "report/dictionary.html": dictionary_html(),
+        "report/sources.html": sources_html(tables["sources"], _page),
     }
     rows = "".join(f"<li>{name}: {len(df):,} rows</li>" for name, df in tables.items())
     on_other = claims[claims["status"].str.endswith("other_scope")]
@@ -698,7 +701,8 @@ def build_report(tables: dict[str, pd.DataFrame], cat: Catalog, title: str) -> d
            + "; ".join(html.escape(f"{r['claim_id']} {r['result']}") for r in on_other.to_dict('records')) + "."
            if len(on_other) else "")
         + "</p><p><a href='validation.html'>Validation report</a> · <a href='dictionary.html'>Data dictionary</a> "
-        "(<a href='dictionary.md'>markdown</a>)</p>"
+        "(<a href='dictionary.md'>markdown</a>) · <a href='sources.html'>Sources and citations</a> (the document "
+        "cited, then the address it was seen at)</p>"
         + _figure_block("coverage.png", "What this release holds", pngs["coverage"], notes["coverage"],
                         "Annual values of the core indicators per zone and statistical scope (the host units, the "
                         "paper's unit where it differs, the zone's own scope 试验区口径) and year. Colour: the kind of "

@@ -173,12 +173,37 @@ SOURCES = TableSpec(
         C("source_id", STR, "sha256 of the document or of the citation", "来源标识", False),
         C("origin", STR, "archive | curated", "来源方式", False),
         C("source_kind", STR, "kind of source", "来源类型"),
-        C("title", STR, "title", "标题"),
-        C("url", STR, "where it was fetched or cited from (or the local path it was ingested from)", "网址或路径"),
+        C("title", STR, "the document cited: its title (fetched or ingested documents), or the citation as the "
+          "curated file gives it (a bracket may name the repost it was read in)",
+          "所引文件：文件标题（抓取或导入的文件），或人工录入文件所载引文（括号内可能注明转载处）"),
+        C("issuer", STR, "issuing body as the title states it (…人民政府, …市政府, …统计局, …海关, …边检站, …), "
+          "or the news organisation a news item's title starts with (人民日报…, Xinhua: …) unless it says it "
+          "reproduced the item (…转载); null when the title names none: never inferred from the address",
+          "发布机关：仅取自标题所载（如…人民政府、…统计局、…海关），或新闻标题开头所载媒体（如人民日报、新华社），"
+          "标明转载者除外；标题未载明时为空，从不据网址推断"),
+        C("url", STR, "the address the document was seen at (fetched from or cited), or the local path it was "
+          "ingested from; not the publisher unless url_kind is official",
+          "所见网址（抓取或引用的地址）或导入时的本地路径；除 url_kind 为 official 外，并非发布机关网站"),
+        C("url_kind", STR, "what site the address is: official (a government site), media (a news organisation), "
+          "aggregator (collects bulletins), reference (encyclopedia, wiki, academic), repost (an unrelated site "
+          "reproducing the text: the document cited is the title's, not the site's); curated citations: from the "
+          "curated file; archived documents: official when the host is one of the registry's official hosts, else "
+          "null",
+          "网址类型：official 政府网站，media 新闻机构，aggregator 公报汇集网站，reference 百科/维基/学术，"
+          "repost 无关网站转载（所引文件以标题为准）；人工录入引文取自录入文件；"
+          "存档文件的主机属于来源登记的官方主机时为 official，否则为空"),
+        C("url_kind_note", STR, "why url_kind is empty (null when it is known)", "网址类型为空的原因（已知时为空）"),
         C("unit_code", STR, "unit the document is about", "统计单位代码"),
         C("data_year", I64, "data year", "数据年份"),
-        C("vintage", DATE, "publication date", "发布日期"),
-        C("retrieved_at", pa.timestamp("us", tz="UTC"), "when the bytes were archived", "存档时间"),
+        C("vintage", DATE, "publication date (null when the source states none, or only a year or month)",
+          "发布日期（未注明或只注明年、月时为空）"),
+        C("published", STR, "publication date as the source states it: YYYY, YYYY-MM or YYYY-MM-DD",
+          "来源所载发布日期：YYYY、YYYY-MM 或 YYYY-MM-DD"),
+        C("retrieved_at", pa.timestamp("us", tz="UTC"), "when the bytes were archived (fetched, or ingested from a "
+          "local file); null for curated citations, whose files record where a figure was read, not when",
+          "存档时间（抓取或导入）；人工录入引文只记录出处、不记录访问时间，为空"),
+        C("retrieved_note", STR, "why retrieved_at is empty, or what it means for an ingested file (null for a "
+          "fetched document: it is the fetch time)", "存档时间为空的原因，或导入文件存档时间的含义（抓取文件为空）"),
         C("format", STR, "html | pdf | text | docx | curated", "格式"),
         C("status", STR, "ok | partial | no_text | blocked | not_a_bulletin | unreadable | corrupt | curated",
           "抽取状态", False),
