@@ -165,6 +165,30 @@ def test_catalog_duckdb_works_after_the_warehouse_is_moved(cat, tmp_path, monkey
     assert latest_id(moved) == out.release_id  # the latest symlink is relative, so it moved too
 
 
+def test_catalog_duckdb_is_written_in_a_storage_format_duckdb_1_reads(cat, tmp_path):
+    """DuckDB 2.0 writes its own format by default, which no 1.x reader (Superset's, Metabase's drivers) opens;
+    the catalog pins DuckDB 1.0's (header version 64). Readers 0.10.3-1.5.6 were checked: `make check-duckdb1`."""
+    from warehouse.duckdb_catalog import STORAGE_VERSION, STORAGE_VERSION_NUMBER, build_catalog, storage_version_number
+
+    assert (STORAGE_VERSION, STORAGE_VERSION_NUMBER) == ("v1.0.0", 64)  # a change here needs docs/bi.md and readers
+    wh = tmp_path / "wh"
+    _write(wh, _tables(cat, tmp_path))
+    with publish_lock(wh):
+        path = build_catalog(wh)
+    assert storage_version_number(path) == 64
+    con = duckdb.connect(str(path), read_only=True)
+    tags = con.execute("SELECT tags FROM duckdb_databases() WHERE path = ?", [str(path)]).fetchone()[0]
+    assert tags.get("storage_version", "v1.0.0").startswith("v1.0.0"), tags
+    assert con.execute("SELECT count(*) FROM panel").fetchone()[0] > 0
+    con.close()
+    # the check reads what DuckDB itself writes: its default format is refused by the same check
+    plain = tmp_path / "plain.duckdb"
+    duckdb.connect(str(plain)).close()
+    assert storage_version_number(plain) != 64 or duckdb.__version__.startswith(("0.", "1.0", "1.1"))
+    with pytest.raises(ValueError, match="not a DuckDB"):
+        storage_version_number(wh / "latest" / "manifest.json")
+
+
 def test_releases_list_show_diff_prune(cat, tmp_path):
     from typer.testing import CliRunner
 
