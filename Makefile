@@ -12,7 +12,7 @@ export UV_PROJECT_ENVIRONMENT := $(abspath $(VENV))
 export DO_NOT_TRACK := 1
 export PREFECT_SERVER_ANALYTICS_ENABLED := false
 
-.PHONY: install test faults lint format run eval bench bench-scale clean
+.PHONY: install test faults lint format run eval bench bench-scale check-duckdb1 clean
 
 $(VENV)/.installed: pyproject.toml uv.lock
 	@$(UV) --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet uv \
@@ -58,6 +58,21 @@ bench: install
 bench-scale: install
 	$(RUN) -m bench.run --units 2000 --years 10 --repeat 1 --scale-only --runner dask --workers 2
 	$(RUN) -m bench.run --units 2000 --years 10 --repeat 1 --scale-only --runner sequential
+
+# catalog.duckdb opened read-only by older DuckDB releases, each in its own venv (build/duckdb-<v>, pip from
+# PyPI): builds a warehouse from the bundled figures unless CATALOG names a file. Not part of `make test`.
+# DuckDB 1.0 has wheels for CPython 3.8-3.12: on a newer python3, drop 1.0.0 (DUCKDB1_VERSIONS="1.1.3 ...").
+DUCKDB1_VERSIONS ?= 1.0.0 1.1.3 1.2.2 1.3.2 1.4.4 1.5.6
+CATALOG ?= build/duckdb1-wh/catalog.duckdb
+check-duckdb1: install
+	@if [ "$(CATALOG)" = build/duckdb1-wh/catalog.duckdb ]; then \
+		$(RUN) -m flows.cli refresh --offline --engine plain --force --warehouse build/duckdb1-wh \
+			--archive build/duckdb1-ar >/dev/null; fi
+	@set -e; for v in $(DUCKDB1_VERSIONS); do \
+		[ -x build/duckdb-$$v/bin/python ] || { $(PYTHON) -m venv build/duckdb-$$v \
+			&& build/duckdb-$$v/bin/python -m pip install --quiet duckdb==$$v; }; \
+		build/duckdb-$$v/bin/python bench/check_duckdb_reader.py $(CATALOG); \
+	done
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis build

@@ -63,7 +63,8 @@ def test_first_release_and_latest(cat, tmp_path):
 
         assert hashlib.sha256((out.path / f"{name}.parquet").read_bytes()).hexdigest() == f["sha256"]
     dp = json.loads((out.path / "datapackage.json").read_text(encoding="utf-8"))
-    assert {r["name"] for r in dp["resources"]} == set(TABLES)
+    assert {r["name"] for r in dp["resources"] if r["path"].startswith("csv/")} == set(TABLES)
+    assert {r["path"] for r in dp["resources"] if r.get("type") == "file"} == {f"{n}.parquet" for n in TABLES}
     panel = next(r for r in dp["resources"] if r["name"] == "panel")
     assert panel["schema"]["primaryKey"] == ["series_id", "period", "indicator", "unit"]
     assert all(f["description"] and f["description_zh"] for f in panel["schema"]["fields"])
@@ -180,6 +181,30 @@ def test_catalog_duckdb_works_after_the_warehouse_is_moved(cat, tmp_path, monkey
     assert latest_id(moved) == out.release_id  # the latest symlink is relative, so it moved too
 
 
+def test_catalog_duckdb_is_written_in_a_storage_format_duckdb_1_reads(cat, tmp_path):
+    """DuckDB 2.0 writes its own format by default, which no 1.x reader (Superset's, Metabase's drivers) opens;
+    the catalog pins DuckDB 1.0's (header version 64). Readers 0.10.3-1.5.6 were checked: `make check-duckdb1`."""
+    from warehouse.duckdb_catalog import STORAGE_VERSION, STORAGE_VERSION_NUMBER, build_catalog, storage_version_number
+
+    assert (STORAGE_VERSION, STORAGE_VERSION_NUMBER) == ("v1.0.0", 64)  # a change here needs docs/bi.md and readers
+    wh = tmp_path / "wh"
+    _write(wh, _tables(cat, tmp_path))
+    with publish_lock(wh):
+        path = build_catalog(wh)
+    assert storage_version_number(path) == 64
+    con = duckdb.connect(str(path), read_only=True)
+    tags = con.execute("SELECT tags FROM duckdb_databases() WHERE path = ?", [str(path)]).fetchone()[0]
+    assert tags.get("storage_version", "v1.0.0").startswith("v1.0.0"), tags
+    assert con.execute("SELECT count(*) FROM panel").fetchone()[0] > 0
+    con.close()
+    # the check reads what DuckDB itself writes: its default format is refused by the same check
+    plain = tmp_path / "plain.duckdb"
+    duckdb.connect(str(plain)).close()
+    assert storage_version_number(plain) != 64 or duckdb.__version__.startswith(("0.", "1.0", "1.1"))
+    with pytest.raises(ValueError, match="not a DuckDB"):
+        storage_version_number(wh / "latest" / "manifest.json")
+
+
 def test_releases_list_show_diff_prune(cat, tmp_path):
     from typer.testing import CliRunner
 
@@ -274,3 +299,85 @@ def test_releases_written_within_one_second_are_listed_parent_first(tmp_path):
         (releases_dir(wh) / rid / "manifest.json").write_text(json.dumps({"parent": parent}), encoding="utf-8")
     # by name the child (…-00000000) would come before its parent (…-ffffffff): the hash is no order
     assert list_releases(wh) == ["20261129T172317Z-99999999", "20261129T172318Z-ffffffff", "20261129T172318Z-00000000"]
+
+
+# --- datapackage.json is a valid Frictionless data package (frictionless is a dev dependency) -----------------
+
+
+@pytest.fixture(scope="module")
+def fl_release(cat, tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("frictionless")
+    tables = _tables(cat, tmp)
+    ind = tables["indicators"]  # plus a row without a base year: pandas holds the column as float with NaN
+    tables["indicators"] = pd.concat([ind, ind.iloc[[0]].assign(indicator="trade_to_gdp_pct", base_year=None)],
+                                     ignore_index=True)
+    assert tables["indicators"]["base_year"].isna().any()
+    return _write(tmp / "wh", tables)
+
+
+def _frictionless_errors(descriptor: Path) -> list[dict]:
+    from frictionless import Package
+
+    report = Package(str(descriptor)).validate()
+    return [{"resource": task.name, "type": e.type, "note": e.note}
+            for task in report.tasks for e in task.errors] + [{"resource": None, "type": e.type, "note": e.note}
+                                                              for e in report.errors]
+
+
+def test_datapackage_is_a_valid_frictionless_package(fl_release):
+    path = fl_release.path
+    assert _frictionless_errors(path / "datapackage.json") == []
+    dp = json.loads((path / "datapackage.json").read_text(encoding="utf-8"))
+    assert dp["licenses"][0]["name"] == "CC-BY-4.0" and dp["sources"] and dp["contributors"]
+    assert dp["version"].endswith(f"+{fl_release.release_id}")
+    schemas = {r["name"]: r["schema"] for r in dp["resources"] if "schema" in r}
+    fks = {(n, fk["fields"][0], fk["reference"]["resource"])
+           for n, s in schemas.items() for fk in s.get("foreignKeys", [])}
+    assert {("observations", "source_id", "sources"), ("panel", "zone_id", "zones"),
+            ("panel", "indicator", "indicators_catalog")} <= fks
+    enum = {f["name"]: f["constraints"].get("enum") for f in schemas["panel"]["fields"]}
+    assert "GDP" not in enum["indicator"] and "gdp" in enum["indicator"] and "CNY_100M" in enum["unit"]
+    # the integer column that used to hold NaN: empty cells and plain years in the CSV twin, never 2012.0
+    base_year = pd.read_csv(path / "csv" / "indicators.csv", encoding="utf-8-sig", dtype=str)["base_year"]
+    assert base_year.isna().any() and base_year.dropna().str.fullmatch(r"\d{4}").all()
+
+
+def _retouch(release: Path, dest: Path, table: str, edit) -> Path:
+    """A copy of the release whose csv/<table>.csv went through `edit` (rows -> rows), with the descriptor's
+    hash and bytes updated so that only what the edit breaks is reported."""
+    import csv
+    import hashlib
+    import shutil
+
+    shutil.copytree(release, dest)
+    path = dest / "csv" / f"{table}.csv"
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.reader(fh))
+    with open(path, "w", encoding="utf-8-sig", newline="") as fh:
+        csv.writer(fh, lineterminator="\r\n").writerows(edit(rows))
+    dp = json.loads((dest / "datapackage.json").read_text(encoding="utf-8"))
+    res = next(r for r in dp["resources"] if r["name"] == table)
+    res["hash"], res["bytes"] = f"sha256:{hashlib.sha256(path.read_bytes()).hexdigest()}", path.stat().st_size
+    (dest / "datapackage.json").write_text(json.dumps(dp), encoding="utf-8")
+    return dest / "datapackage.json"
+
+
+def test_frictionless_checks_the_foreign_keys_and_enums(fl_release, tmp_path):
+    # a source row removed: the observations citing it break their foreign key, nothing else
+    drop_first = lambda rows: rows[:1] + rows[2:]  # noqa: E731
+    errors = _frictionless_errors(_retouch(fl_release.path, tmp_path / "fk", "sources", drop_first))
+    assert errors and {(e["resource"], e["type"]) for e in errors} == {("observations", "foreign-key")}
+    # a zone the panel uses removed: the panel rows of that zone break theirs
+    zone = pd.read_csv(fl_release.path / "csv" / "panel.csv", encoding="utf-8-sig")["zone_id"].dropna().iloc[0]
+    errors = _frictionless_errors(_retouch(fl_release.path, tmp_path / "fk2", "zones",
+                                           lambda rows: [r for r in rows if r[0] != zone]))
+    assert errors and {(e["resource"], e["type"]) for e in errors} == {("panel", "foreign-key")}
+
+    # a unit code outside the catalog's vocabulary: a constraint error on that cell
+    def bad_unit(rows):
+        i = rows[0].index("unit")
+        rows[1][i] = "NOT_A_UNIT"
+        return rows
+
+    errors = _frictionless_errors(_retouch(fl_release.path, tmp_path / "enum", "indicators_catalog", bad_unit))
+    assert [(e["resource"], e["type"]) for e in errors] == [("indicators_catalog", "constraint-error")]

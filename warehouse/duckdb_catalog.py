@@ -24,6 +24,11 @@ from warehouse.schemas import TABLES
 
 CATALOG_FILE = "catalog.duckdb"
 STATE_FILE = ".catalog.duckdb.state"
+# The file is written in the storage format of DuckDB 1.0 (header version number 64), not the writer's own
+# (DuckDB 2.0 writes one that no 1.x reads): Superset's and Metabase's DuckDB drivers and the 1.x CLI open it.
+# Readers checked: see docs/bi.md (`make check-duckdb1`). A test pins the header's version number.
+STORAGE_VERSION = "v1.0.0"
+STORAGE_VERSION_NUMBER = 64
 
 log = logging.getLogger(__name__)
 
@@ -71,7 +76,7 @@ def build_catalog(warehouse: Path) -> Path | None:
     (warehouse / STATE_FILE).unlink(missing_ok=True)  # until the new file is in place, it is not current
     tmp = warehouse / f".{CATALOG_FILE}.tmp-{os.getpid()}"
     try:
-        con = duckdb.connect(str(tmp))
+        con = duckdb.connect(str(tmp), config={"storage_compatibility_version": STORAGE_VERSION})
         if pause := os.environ.get("BORDERZONES_FAULT_PAUSE_IN_CATALOG"):
             # fault injection for the crash tests (real processes, SIGKILL): say where we are, then wait
             Path(pause).write_text(str(tmp), encoding="utf-8")
@@ -87,6 +92,16 @@ def build_catalog(warehouse: Path) -> Path | None:
     state.write_text(json.dumps({"latest": current, "releases": ids}), encoding="utf-8")
     os.replace(state, warehouse / STATE_FILE)
     return final
+
+
+def storage_version_number(path: Path) -> int:
+    """The storage version number in a DuckDB file's header (bytes 12-19 after the checksum and b"DUCK"):
+    what a reader compares with the versions it can read (64 for DuckDB 0.10-1.1, 65 for 1.2, ...)."""
+    with open(path, "rb") as fh:
+        head = fh.read(20)
+    if len(head) < 20 or head[8:12] != b"DUCK":
+        raise ValueError(f"{path}: not a DuckDB database file")
+    return int.from_bytes(head[12:20], "little")
 
 
 def _fill(con, warehouse: Path, ids: list[str], current: str | None) -> None:

@@ -32,11 +32,13 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
-from warehouse.schemas import TABLES, TableSpec, to_arrow
+from warehouse.schemas import TABLES, TableSpec, resolve_enum, to_arrow, vocabularies
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 1
+# 2: datapackage.json describes the CSV twins as its tabular resources (frictionless-valid) and lists the
+# Parquet files as file resources; tables unchanged. Part of the content hash: a new format is a new release.
+FORMAT_VERSION = 2
 _FRICTIONLESS = {"string": "string", "double": "number", "int64": "integer", "bool": "boolean",
                  "date32[day]": "date", "timestamp[us, tz=UTC]": "datetime"}
 
@@ -208,6 +210,10 @@ def write_parquet(table: pa.Table, path: Path) -> dict:
     """Deterministic Parquet (same table, same bytes: no timestamps or random ids in the file) written straight
     to a file, never held in memory as a whole; returns its sha256 and size."""
     pq.write_table(table, path, **_PARQUET_OPTIONS)
+    return _sync_and_hash(path)
+
+
+def _sync_and_hash(path: Path) -> dict:
     h = hashlib.sha256()
     with open(path, "rb") as fh:
         os.fsync(fh.fileno())
@@ -216,13 +222,14 @@ def write_parquet(table: pa.Table, path: Path) -> dict:
     return {"sha256": h.hexdigest(), "bytes": path.stat().st_size}
 
 
-def write_csv(table: pa.Table, path: Path) -> None:
-    """The Excel twin of a table: UTF-8 with a byte-order mark (so Excel reads Chinese), ISO dates."""
+def write_csv(table: pa.Table, path: Path) -> dict:
+    """The Excel twin of a table: UTF-8 with a byte-order mark (so Excel reads Chinese), ISO dates, an empty
+    cell for every missing value (a missing integer is empty, never NaN or 2012.0); returns its sha256 and size."""
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "wb") as fh:
         _write_csv(table, fh)
         fh.flush()
-        os.fsync(fh.fileno())
+    return _sync_and_hash(path)
 
 
 def _write_csv(table: pa.Table, fh) -> None:
@@ -274,21 +281,81 @@ def content_hash(file_hashes: dict[str, str]) -> str:
     return h.hexdigest()
 
 
-def datapackage(release_id: str, created: str, files: dict[str, dict], specs: dict[str, TableSpec]) -> dict:
-    resources = []
+# What datapackage.json says about rights, provenance and authorship (Data Package `licenses`, `sources`,
+# `contributors`). The licence covers the compilation; the documents stay their issuers'.
+LICENSES = ({"name": "CC-BY-4.0", "path": "https://creativecommons.org/licenses/by/4.0/",
+             "title": "Creative Commons Attribution 4.0 International"},)
+RIGHTS = ("The compilation (the tables, codes, derived indicators and lineage) is published under CC-BY-4.0. The "
+          "figures are those that the issuing bodies (statistics bureaus, people's governments and official media of "
+          "the zones' host cities and counties) published in their documents, which remain theirs: cite the "
+          "document (resource sources: title, url, vintage) together with this package.")
+SOURCES = (
+    {"title": "Statistical bulletins on national economic and social development (国民经济和社会发展统计公报), "
+              "government work reports (政府工作报告), yearbooks and official news of the zones' host cities and "
+              "counties, issued by their statistics bureaus and people's governments: one row per document in "
+              "resource sources (title, url, publication date, sha256 of the archived copy)"},
+    {"title": "李光辉, 程仕杰 (2022). 我国沿边重点开发开放试验区建设: 成就、问题与策略. The reference paper of the "
+              "derived indicators (resource indicators)"},
+    {"title": "borderzones: the pipeline that compiled this package (code version in manifest.json)"},
+)
+CONTRIBUTORS = (
+    {"title": "borderzones maintainers (compilation, codes, derived indicators, validation)", "role": "author"},
+    {"title": "Statistics bureaus and people's governments of the zones' host cities and counties (the published "
+              "figures; see resource sources)", "role": "contributor"},
+)
+
+
+def datapackage(release_id: str, created: str, files: dict[str, dict], specs: dict[str, TableSpec],
+                csv_files: dict[str, dict], vocab: dict[str, tuple[str, ...]] | None = None) -> dict:
+    """The release's Frictionless data package (Data Package v1; `frictionless validate` reports no error).
+
+    Each table is a tabular resource on its CSV twin (`csv/<table>.csv`), which frictionless reads completely:
+    types, required cells, primary keys, enums, foreign keys, bytes and hash. Frictionless reads Parquet only
+    through pandas (a nullable integer becomes NaN) and cannot count its bytes, so each Parquet file is listed
+    as a file resource `<table>-parquet` (format, bytes and sha256, checked) whose columns are those of the
+    tabular resource `<table>`. Enums that name a catalog vocabulary are resolved with `vocab` (default: the
+    catalog's, `vocabularies(load_catalog())`).
+    """
+    if vocab is None:
+        from catalog import load_catalog
+
+        vocab = vocabularies(load_catalog())
+    tables, parquet = [], []
     for name, spec in specs.items():
-        fields = [{"name": c.name, "type": _FRICTIONLESS.get(str(c.type), "any"), "description": c.en,
-                   "description_zh": c.zh, "constraints": {"required": not c.nullable}} for c in spec.columns]
-        resources.append({
-            "name": name, "path": f"{name}.parquet", "format": "parquet",
-            "mediatype": "application/vnd.apache.parquet", "description": spec.en, "description_zh": spec.zh,
-            "hash": f"sha256:{files[name]['sha256']}", "bytes": files[name]["bytes"],
-            "schema": {"fields": fields, "primaryKey": list(spec.key)},
+        fields = []
+        for c in spec.columns:
+            constraints: dict = {"required": not c.nullable}
+            if (values := resolve_enum(c, vocab)) is not None:
+                constraints["enum"] = values
+            fields.append({"name": c.name, "type": _FRICTIONLESS.get(str(c.type), "any"), "description": c.en,
+                           "description_zh": c.zh, "constraints": constraints})
+        schema: dict = {"fields": fields, "primaryKey": list(spec.key)}
+        if fks := [{"fields": list(fk.fields), "reference": {"resource": fk.table, "fields": list(fk.ref_fields)}}
+                   for fk in spec.foreign_keys if fk.table in specs]:
+            schema["foreignKeys"] = fks
+        tables.append({
+            "name": name, "profile": "tabular-data-resource", "path": f"csv/{name}.csv", "format": "csv",
+            "mediatype": "text/csv", "encoding": "utf-8", "description": spec.en, "description_zh": spec.zh,
+            "hash": f"sha256:{csv_files[name]['sha256']}", "bytes": csv_files[name]["bytes"], "schema": schema,
         })
-    return {"profile": "data-package", "name": "borderzones", "id": release_id, "created": created,
+        parquet.append({
+            "name": f"{name}-parquet", "type": "file", "profile": "data-resource", "path": f"{name}.parquet",
+            "format": "parquet", "mediatype": "application/vnd.apache.parquet", "table": name,
+            "description": f"Table {name} as Parquet, the file for BI tools: the rows and columns of resource "
+                           f"{name} (its schema describes them), with typed nulls and the text exactly as "
+                           "published (the CSV twin puts an apostrophe before a cell a spreadsheet would run as "
+                           "a formula)",
+            "hash": f"sha256:{files[name]['sha256']}", "bytes": files[name]["bytes"],
+        })
+    return {"profile": "data-package", "name": "borderzones", "id": release_id,
+            "version": f"{FORMAT_VERSION}.0.0+{release_id}", "format_version": FORMAT_VERSION, "created": created,
             "title": "China's border key development and opening-up pilot zones (沿边重点开发开放试验区): statistics",
             "description": "Published figures of the zones' host units with lineage, the panel under a vintage "
-                           "policy, and the checks run on them.", "resources": resources}
+                           "policy, the derived indicators, and the checks run on them. " + RIGHTS,
+            "keywords": ["China", "border pilot zones", "沿边重点开发开放试验区", "statistical bulletins", "GDP",
+                         "foreign trade"],
+            "licenses": [dict(x) for x in LICENSES], "sources": [dict(x) for x in SOURCES],
+            "contributors": [dict(x) for x in CONTRIBUTORS], "resources": tables + parquet}
 
 
 def _fsync_dir(path: Path) -> None:
@@ -332,11 +399,12 @@ def write_release(warehouse: Path, frames: dict[str, pd.DataFrame], manifest_ext
     try:
         row_counts: dict[str, int] = {}
         files: dict[str, dict] = {}
+        csv_files: dict[str, dict] = {}
         for name, spec in specs.items():
             table = to_arrow(frames[name], spec)
             files[name] = write_parquet(table, tmp / f"{name}.parquet")
             row_counts[name] = table.num_rows
-            write_csv(table, tmp / "csv" / f"{name}.csv")
+            csv_files[name] = write_csv(table, tmp / "csv" / f"{name}.csv")
             del table
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -362,7 +430,7 @@ def write_release(warehouse: Path, frames: dict[str, pd.DataFrame], manifest_ext
         _write_file(tmp / rel, data)
     manifest = {"release_id": release_id, "parent": parent, "created": created, "format_version": FORMAT_VERSION,
                 "content_hash": chash, "row_counts": row_counts, "files": files, **manifest_extra}
-    _write_file(tmp / "datapackage.json", _json(datapackage(release_id, created, files, specs)))
+    _write_file(tmp / "datapackage.json", _json(datapackage(release_id, created, files, specs, csv_files)))
     _write_file(tmp / "manifest.json", _json(manifest))  # written last: its presence marks a complete release
     _fsync_dir(tmp)
     os.rename(tmp, final)

@@ -3,17 +3,30 @@
 BI tools read these files directly, so the types are the plain ones every reader understands:
 `string` (never large_string or dictionary), float64 measures, int64 years, bool, date32 for
 publication dates and UTC microsecond timestamps.
+
+Besides the types, a table declares what `datapackage.json` publishes about its values: the closed
+vocabulary (`enum`) of each code column and the foreign keys between tables. Both are data here, so a
+new table declares its own: `Column(..., enum=("a", "b"))` for a fixed list, `enum="measure_unit"` for a
+vocabulary of the catalog (`VOCABULARIES`, resolved when a release is written), and
+`TableSpec(..., foreign_keys=(ForeignKey(("unit",), "measure_units", ("code",)),))`.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+
+from catalog.models import PRICE_BASES, QUALIFIERS, SOURCE_KINDS
+
+if TYPE_CHECKING:
+    from catalog.loader import Catalog
 
 STR = pa.string()
 F64 = pa.float64()
@@ -29,6 +42,17 @@ class Column:
     en: str
     zh: str
     nullable: bool = True
+    # the closed vocabulary of a code column: the values themselves, or the name of a catalog vocabulary
+    # (VOCABULARIES) resolved when a release is written; published as the field's constraints.enum
+    enum: tuple[str, ...] | str | None = None
+
+
+@dataclass(frozen=True)
+class ForeignKey:
+    """`fields` of this table hold values of `ref_fields` of table `table` (empty cells are not checked)."""
+    fields: tuple[str, ...]
+    table: str
+    ref_fields: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -38,6 +62,7 @@ class TableSpec:
     zh: str
     key: tuple[str, ...]
     columns: tuple[Column, ...]
+    foreign_keys: tuple[ForeignKey, ...] = ()
 
     @property
     def schema(self) -> pa.Schema:
@@ -49,12 +74,37 @@ class TableSpec:
 
 
 C = Column
+FK = ForeignKey
+
+# Vocabularies of the code columns. What the catalog holds (indicator codes, units of measure, zones) is
+# read from it when a release is written (`vocabularies`); the fixed ones are listed here or in catalog.models.
+VOCABULARIES = ("indicator", "measure_unit", "zone_id", "zone_id_or_all")
+ALL_ZONES = "ALL"  # indicators.zone_id of the aggregate of a basis's zones
+PERIOD_TYPES = ("year", "part_year", "span")
+VINTAGE_POLICIES = ("latest", "first_release")
+BASES = ("host", "paper2022")
+SOURCE_STATUSES = ("ok", "partial", "no_text", "blocked", "not_a_bulletin", "unreadable", "unsupported", "corrupt",
+                   "curated")
+
+
+def vocabularies(cat: Catalog) -> dict[str, tuple[str, ...]]:
+    """The catalog's vocabularies that `Column.enum` can name, as they are when a release is written."""
+    zones = tuple(sorted(cat.zones))
+    return {"indicator": tuple(sorted(cat.indicators)), "measure_unit": tuple(sorted(cat.measure_units)),
+            "zone_id": zones, "zone_id_or_all": (*zones, ALL_ZONES)}
+
+
+def resolve_enum(col: Column, vocab: Mapping[str, Sequence[str]]) -> list[str] | None:
+    """A column's closed vocabulary as a list, or None when it has none (KeyError for an unknown name)."""
+    if col.enum is None:
+        return None
+    return list(vocab[col.enum]) if isinstance(col.enum, str) else list(col.enum)
 
 _LINEAGE = (
     C("source_id", STR, "sha256 of the archived document, or of the citation of a curated figure",
       "来源标识：存档文件的 sha256，或人工录入数据引文的 sha256", False),
     C("source_kind", STR, "kind of source: bulletin, census_bulletin, yearbook, government_site, work_report, "
-      "official_media, news, reference_work, paper, secondary", "来源类型", False),
+      "official_media, news, reference_work, paper, secondary", "来源类型", False, enum=SOURCE_KINDS),
     C("vintage", DATE, "publication date of the source (null when the source does not state it)",
       "来源发布日期（未注明时为空）"),
 )
@@ -71,22 +121,26 @@ OBSERVATIONS = TableSpec(
         C("unit_name", STR, "name of the unit", "统计单位名称"),
         C("period", STR, "2020; 2020-01/2020-07 for part of a year; 2016/2020 for a span", "统计期", False),
         C("year", I64, "last year the period touches", "统计期所在（末）年份", False),
-        C("period_type", STR, "year | part_year | span", "统计期类型", False),
-        C("indicator", STR, "indicator code (indicators_catalog)", "指标代码", False),
+        C("period_type", STR, "year | part_year | span", "统计期类型", False, enum=PERIOD_TYPES),
+        C("indicator", STR, "indicator code (indicators_catalog)", "指标代码", False, enum="indicator"),
         C("value", F64, "value in the canonical unit; null when only a rate is given", "数值（规范单位）"),
-        C("unit", STR, "unit of measure code (CNY_100M = 亿元, USD_100M = 亿美元, PCT, …)", "计量单位代码", False),
+        C("unit", STR, "unit of measure code (CNY_100M = 亿元, USD_100M = 亿美元, PCT, …)", "计量单位代码", False,
+          enum="measure_unit"),
         C("growth_pct", F64, "year-on-year growth stated with the figure, %", "同比增长（%）"),
-        C("price_basis", STR, "current | comparable | null", "价格口径"),
-        C("qualifier", STR, "estimate | preliminary | approximate | lower_bound | cumulative | null", "数值限定"),
+        C("price_basis", STR, "current | comparable | null", "价格口径", enum=PRICE_BASES),
+        C("qualifier", STR, "estimate | preliminary | approximate | lower_bound | cumulative | null", "数值限定",
+          enum=QUALIFIERS),
         C("value_raw", STR, "the figure as printed", "原文数值"),
         C("unit_raw", STR, "the unit as printed", "原文单位"),
         *_LINEAGE,
         C("locator", STR, "where in the source: page and character span, table cell, or curated file line",
           "出处位置：页码与字符位置、表格单元格或录入文件行号", False),
         C("extractor_version", STR, "version of the extractor (null for curated figures)", "抽取程序版本"),
-        C("origin", STR, "extracted | curated", "数据产生方式", False),
+        C("origin", STR, "extracted | curated", "数据产生方式", False, enum=("extracted", "curated")),
         C("context", STR, "the sentence or table row the figure was read from", "原文语句或表格行"),
     ),
+    foreign_keys=(FK(("indicator",), "indicators_catalog", ("indicator",)),
+                  FK(("source_id",), "sources", ("source_id",))),
 )
 
 PANEL = TableSpec(
@@ -98,32 +152,35 @@ PANEL = TableSpec(
     (
         C("series_id", STR, "a unit code, or zone:<zone_id> for the zone computed from its host units",
           "序列标识：统计单位代码，或 zone:<zone_id>（由东道单位汇总）", False),
-        C("series_kind", STR, "unit | zone_scope | zone", "序列类型", False),
-        C("zone_id", STR, "the zone of a zone row, or of a unit that hosts a zone", "所属试验区"),
+        C("series_kind", STR, "unit | zone_scope | zone", "序列类型", False, enum=("unit", "zone_scope", "zone")),
+        C("zone_id", STR, "the zone of a zone row, or of a unit that hosts a zone", "所属试验区", enum="zone_id"),
         C("unit_code", STR, "the unit of a unit row; null for zone rows", "统计单位代码"),
         C("name_zh", STR, "Chinese name", "中文名称"),
         C("name_en", STR, "English name", "英文名称"),
         C("period", STR, "statistical period", "统计期", False),
         C("year", I64, "last year the period touches", "年份", False),
-        C("period_type", STR, "year | part_year | span", "统计期类型", False),
-        C("indicator", STR, "indicator code", "指标代码", False),
+        C("period_type", STR, "year | part_year | span", "统计期类型", False, enum=PERIOD_TYPES),
+        C("indicator", STR, "indicator code", "指标代码", False, enum="indicator"),
         C("value", F64, "value in the unit of measure", "数值"),
-        C("unit", STR, "unit of measure code", "计量单位代码", False),
+        C("unit", STR, "unit of measure code", "计量单位代码", False, enum="measure_unit"),
         C("growth_pct", F64, "year-on-year growth, % (zone rows: weighted by the members' previous-year values)",
           "同比增长（%）"),
-        C("price_basis", STR, "current | comparable | null", "价格口径"),
-        C("qualifier", STR, "qualifier of the chosen figure", "数值限定"),
+        C("price_basis", STR, "current | comparable | null", "价格口径", enum=PRICE_BASES),
+        C("qualifier", STR, "qualifier of the chosen figure", "数值限定", enum=QUALIFIERS),
         C("status", STR, "ok | conflict (sources of equal standing disagree; value left empty)",
-          "状态：ok 或 conflict（同等级来源数值不一致，数值留空）", False),
-        C("method", STR, "selected | sum_of_members | ratio_of_sums | single_member", "取值方法", False),
+          "状态：ok 或 conflict（同等级来源数值不一致，数值留空）", False, enum=("ok", "conflict")),
+        C("method", STR, "selected | sum_of_members | ratio_of_sums | single_member", "取值方法", False,
+          enum=("selected", "sum_of_members", "ratio_of_sums", "single_member")),
         *_LINEAGE,
         C("obs_ids", STR, "observations used (';'-separated obs_id)", "所用观测行标识（分号分隔）", False),
         C("growth_obs_id", STR, "observation the growth rate comes from, when not the value's", "增长率所用观测行"),
         C("n_candidates", I64, "observations competing for this cell", "候选观测数", False),
         C("n_distinct_values", I64, "distinct values among the candidates", "候选中不同数值个数", False),
         C("revised", BOOL, "the chosen value differs from the first release", "是否与首次发布值不同", False),
-        C("vintage_policy", STR, "latest | first_release", "版本策略", False),
+        C("vintage_policy", STR, "latest | first_release", "版本策略", False, enum=VINTAGE_POLICIES),
     ),
+    foreign_keys=(FK(("zone_id",), "zones", ("zone_id",)), FK(("indicator",), "indicators_catalog", ("indicator",)),
+                  FK(("growth_obs_id",), "observations", ("obs_id",))),
 )
 
 ZONES = TableSpec(
@@ -154,7 +211,7 @@ INDICATORS_CATALOG = TableSpec(
         C("indicator", STR, "indicator code", "指标代码", False),
         C("name_zh", STR, "Chinese name", "中文名称", False),
         C("name_en", STR, "English name", "英文名称", False),
-        C("unit", STR, "canonical unit of measure", "规范计量单位", False),
+        C("unit", STR, "canonical unit of measure", "规范计量单位", False, enum="measure_unit"),
         C("unit_name_zh", STR, "unit of measure in Chinese", "计量单位中文", False),
         C("unit_name_en", STR, "unit of measure in English", "计量单位英文", False),
         C("alt_units", STR, "other units kept as published (';'-separated)", "按原币种保留的其他单位"),
@@ -171,8 +228,8 @@ SOURCES = TableSpec(
     ("source_id",),
     (
         C("source_id", STR, "sha256 of the document or of the citation", "来源标识", False),
-        C("origin", STR, "archive | curated", "来源方式", False),
-        C("source_kind", STR, "kind of source", "来源类型"),
+        C("origin", STR, "archive | curated", "来源方式", False, enum=("archive", "curated")),
+        C("source_kind", STR, "kind of source", "来源类型", enum=SOURCE_KINDS),
         C("title", STR, "the document cited: its title (fetched or ingested documents), or the citation as the "
           "curated file gives it (a bracket may name the repost it was read in)",
           "所引文件：文件标题（抓取或导入的文件），或人工录入文件所载引文（括号内可能注明转载处）"),
@@ -206,7 +263,7 @@ SOURCES = TableSpec(
           "fetched document: it is the fetch time)", "存档时间为空的原因，或导入文件存档时间的含义（抓取文件为空）"),
         C("format", STR, "html | pdf | text | docx | curated", "格式"),
         C("status", STR, "ok | partial | no_text | blocked | not_a_bulletin | unreadable | corrupt | curated",
-          "抽取状态", False),
+          "抽取状态", False, enum=SOURCE_STATUSES),
         C("n_observations", I64, "observations taken from it", "抽取观测数", False),
         C("problems", STR, "problems found while reading it (one per line)", "问题记录"),
         C("extractor_version", STR, "extractor version", "抽取程序版本"),
@@ -222,8 +279,8 @@ VALIDATION = TableSpec(
     (
         C("table_name", STR, "table checked", "被校验表", False),
         C("check", STR, "check id", "校验标识", False),
-        C("severity", STR, "blocking | warning", "级别", False),
-        C("engine", STR, "great_expectations | rule", "校验引擎", False),
+        C("severity", STR, "blocking | warning", "级别", False, enum=("blocking", "warning")),
+        C("engine", STR, "great_expectations | rule", "校验引擎", False, enum=("great_expectations", "rule")),
         C("description", STR, "what is checked", "校验内容", False),
         C("success", BOOL, "passed", "是否通过", False),
         C("n_checked", I64, "rows checked", "校验行数", False),
@@ -239,18 +296,18 @@ INDICATORS = TableSpec(
     ("zone_id", "basis", "year", "indicator"),
     (
         C("zone_id", STR, "zone id, or ALL for the aggregate of the basis's set of zones", "试验区标识（ALL 为合计）",
-          False),
+          False, enum="zone_id_or_all"),
         C("basis", STR, "host: the zone's own host units; paper2022: the units the 2022 paper uses",
-          "口径：host 为东道单位；paper2022 为论文所用单位", False),
+          "口径：host 为东道单位；paper2022 为论文所用单位", False, enum=BASES),
         C("year", I64, "year", "年份", False),
         C("indicator", STR, "derived indicator code", "衍生指标代码", False),
         C("value", F64, "value", "数值"),
         C("value_text", STR, "categorical value (dominant_sector: primary | secondary | tertiary)", "分类取值"),
-        C("unit", STR, "unit of measure code", "计量单位代码", False),
+        C("unit", STR, "unit of measure code", "计量单位代码", False, enum="measure_unit"),
         C("base_year", I64, "base year of a growth measure (the establishment year, or 2019 for the COVID shock)",
           "基年"),
         C("method", STR, "how it was computed", "计算方法", False),
-        C("vintage_policy", STR, "vintage policy of the panel it came from", "版本策略", False),
+        C("vintage_policy", STR, "vintage policy of the panel it came from", "版本策略", False, enum=VINTAGE_POLICIES),
         C("inputs", STR, "panel rows used, ';'-separated series_id/period/indicator/unit", "所用面板行", False),
         C("fx_rate", F64, "yuan per US dollar used to convert a dollar figure (annual average), else null",
           "美元折算汇率（年平均）"),
@@ -263,8 +320,8 @@ NOT_COMPUTABLE = TableSpec(
     "无法计算的衍生指标及所缺输入",
     ("zone_id", "basis", "year", "indicator"),
     (
-        C("zone_id", STR, "zone id or ALL", "试验区标识", False),
-        C("basis", STR, "host | paper2022", "口径", False),
+        C("zone_id", STR, "zone id or ALL", "试验区标识", False, enum="zone_id_or_all"),
+        C("basis", STR, "host | paper2022", "口径", False, enum=BASES),
         C("year", I64, "year", "年份", False),
         C("indicator", STR, "derived indicator code", "衍生指标代码", False),
         C("missing_inputs", STR, "the panel values that are missing", "缺少的输入", False),
