@@ -16,7 +16,7 @@ import pandas as pd
 from catalog import Catalog, load_paper_claims
 from warehouse.indicators import SECTORS, load_series
 from warehouse.release import inert_frame
-from warehouse.schemas import TABLES
+from warehouse.schemas import RELATIONS, TABLES
 
 FIG_YEAR = 2020
 CJK_FONTS = ("Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "WenQuanYi Micro Hei", "WenQuanYi Zen Hei",
@@ -259,6 +259,10 @@ def dictionary_markdown() -> str:
                 "| column | type | description | 说明 |", "|---|---|---|---|"]
         out += [f"| {c.name} | {c.type} | {c.en} | {c.zh} |" for c in spec.columns]
         out.append("")
+    out += ["## Relations / 表间关系", "", "| table | columns | → table | columns | note |", "|---|---|---|---|---|"]
+    out += [f"| {r.table} | {', '.join(r.columns)} | {r.to_table} | {', '.join(r.to_columns)} | {r.note} |"
+            for r in RELATIONS]
+    out.append("")
     return "\n".join(out)
 
 
@@ -270,6 +274,11 @@ def dictionary_html() -> bytes:
         parts.append(f"<h2 id='{spec.name}'>{spec.name}</h2><p>{html.escape(spec.en)}<br>{html.escape(spec.zh)}</p>"
                      f"<p>Key: {', '.join(spec.key)}</p><table><tr><th>column</th><th>type</th><th>description</th>"
                      f"<th>说明</th></tr>{rows}</table>")
+    rows = "".join(f"<tr><td><a href='#{r.table}'>{r.table}</a></td><td>{', '.join(r.columns)}</td><td><a href='#"
+                   f"{r.to_table}'>{r.to_table}</a></td><td>{', '.join(r.to_columns)}</td><td>{html.escape(r.note)}"
+                   f"</td></tr>" for r in RELATIONS)
+    parts.append(f"<h2 id='relations'>Relations / 表间关系</h2><table><tr><th>table</th><th>columns</th><th>→ table"
+                 f"</th><th>columns</th><th>note</th></tr>{rows}</table>")
     return _page("Data dictionary / 数据字典", "".join(parts))
 
 
