@@ -493,7 +493,7 @@ def report(
 
     from catalog import load_catalog
     from validation.report import validation_html
-    from warehouse.release import latest_id, list_releases, read_table, releases_dir
+    from warehouse.release import latest_id, list_releases, read_table, rehash_files, releases_dir
     from warehouse.report import build_report
     from warehouse.schemas import TABLES
 
@@ -518,6 +518,7 @@ def report(
         (folder / "report").rename(old)
     tmp.rename(folder / "report")
     shutil.rmtree(old, ignore_errors=True)
+    rehash_files(warehouse, rid)  # the manifest hashes every file the release ships: the new report's too
     console.print(f"report: {folder / 'report' / 'index.html'}")
 
 
@@ -605,42 +606,96 @@ def releases_show(release: Annotated[str, typer.Argument(help="Release id, or la
     sys.stdout.write(json.dumps(read_manifest(warehouse, rid), ensure_ascii=False, indent=2) + "\n")
 
 
+DIFF_FORMATS = ("table", "csv", "json")
+MISSING = "–"  # how `releases diff --format table` shows a missing value (CSV: an empty cell; JSON: null)
+_DIFF_COLUMNS = {  # what the table format shows; csv and json give every column of the changes table
+    "panel": ("change", "series_id", "period", "indicator", "unit", "old_value", "new_value", "old_growth_pct",
+              "new_growth_pct"),
+    "indicators": ("change", "zone_id", "basis", "year", "indicator", "old_value", "new_value", "old_value_text",
+                   "new_value_text"),
+    "observations": ("change", "series_id", "period", "indicator", "unit", "old_value", "new_value",
+                     "old_growth_pct", "new_growth_pct", "new_inputs"),
+}
+
+
+def _cell(v) -> str:
+    """A value of `releases diff --format table`: every missing value (None, NaN, NA) is MISSING, numbers as
+    stored.
+
+    >>> [_cell(v) for v in (None, float("nan"), 201.0, "gdp", 2020)]
+    ['–', '–', '201', 'gdp', '2020']
+    """
+    import pandas as pd
+
+    if v is None or (not isinstance(v, str) and pd.isna(v)):
+        return MISSING
+    return _fmt(float(v)) if isinstance(v, float) else str(v)
+
+
 @releases_app.command("diff")
 def releases_diff(
     old: Annotated[str, typer.Argument(help="The older release id.")],
     new: Annotated[str, typer.Argument(help="The newer release id (or latest).")] = "latest",
     table: Annotated[str, typer.Option("--table", help="panel | indicators | observations")] = "panel",
-    limit: Annotated[int, typer.Option("--limit", help="Changed rows to print (0: all).")] = 50,
+    fmt: Annotated[str, typer.Option("--format", help="table (for reading) | csv | json (every column of the "
+                                                       "changes table; missing values empty in CSV, null in JSON)")
+                   ] = "table",
+    limit: Annotated[int | None, typer.Option("--limit", help="Changed rows to print (0: all; default 50 for "
+                                                              "--format table, all for csv and json).")] = None,
     warehouse: WarehouseOpt = Path("warehouse"),
 ) -> None:
-    """Rows added, removed and revised between two releases, per zone and indicator, with old and new values."""
+    """Rows added, removed and revised between two releases, with old and new values (the rows of the `changes`
+    table: `releases diff PARENT RELEASE` lists what RELEASE's changes table lists for --table)."""
     from catalog import load_catalog
-    from warehouse.history import DIFF_KEYS, diff, summarize
+    from warehouse.history import CHANGE_KINDS, DIFF_SPECS, diff, summarize
     from warehouse.release import read_table
 
-    if table not in DIFF_KEYS:
-        err_console.print(f"[red]error:[/red] --table must be one of {', '.join(DIFF_KEYS)}")
+    if table not in DIFF_SPECS:
+        err_console.print(f"[red]error:[/red] --table must be one of {', '.join(DIFF_SPECS)}")
+        raise typer.Exit(2)
+    if fmt not in DIFF_FORMATS:
+        err_console.print(f"[red]error:[/red] --format must be one of {', '.join(DIFF_FORMATS)}")
+        raise typer.Exit(2)
+    if limit is not None and limit < 0:
+        err_console.print("[red]error:[/red] --limit must be 0 (all) or more")
         raise typer.Exit(2)
     a, b = _release_or_exit(warehouse, old), _release_or_exit(warehouse, new)
-    d = diff(read_table(warehouse, a, table), read_table(warehouse, b, table), table, load_catalog())
-    console.print(f"{table}: {a} → {b}: {int((d.change == 'added').sum())} added, "
-                  f"{int((d.change == 'removed').sum())} removed, {int((d.change == 'revised').sum())} revised")
+    d = diff(read_table(warehouse, a, table), read_table(warehouse, b, table), table)
+    counts = {k: int((d["change"] == k).sum()) for k in CHANGE_KINDS}
+    limit = (50 if fmt == "table" else 0) if limit is None else limit
+    shown = d if limit == 0 else d.head(limit)
+    if fmt == "csv":
+        from warehouse.release import write_csv_to
+        from warehouse.schemas import CHANGES, to_arrow
+
+        sys.stdout.flush()
+        write_csv_to(to_arrow(shown, CHANGES), sys.stdout.buffer, bom=False)
+        sys.stdout.buffer.flush()
+        return
+    if fmt == "json":
+        from warehouse.schemas import records
+
+        doc = {"table": table, "old": a, "new": b, "counts": counts, "rows_total": len(d), "rows": records(shown)}
+        sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=1, allow_nan=False) + "\n")
+        return
+    console.print(f"{table}: {a} → {b}: " + ", ".join(f"{counts[k]} {k}" for k in CHANGE_KINDS))
     if d.empty:
         return
     s = Table(title="per zone and indicator", show_edge=False, header_style="bold")
-    for col in ("zone", "indicator", "added", "removed", "revised"):
+    for col in ("zone", "indicator", *CHANGE_KINDS):
         s.add_column(col)
-    for r in summarize(d).to_dict("records"):
-        s.add_row(r["zone"], r["indicator"], str(r["added"]), str(r["removed"]), str(r["revised"]))
+    for r in summarize(d, load_catalog()).to_dict("records"):
+        s.add_row(r["zone"], r["indicator"], *(str(r[k]) for k in CHANGE_KINDS))
     console.print(s)
     t = Table(title="changed rows", show_edge=False, header_style="bold")
-    for col in d.columns:
-        t.add_column(col)
-    for r in (d if limit == 0 else d.head(limit)).to_dict("records"):
-        t.add_row(*[_fmt(v) if isinstance(v, float) else str(v) for v in r.values()])
+    columns = _DIFF_COLUMNS[table]
+    for col in columns:
+        t.add_column(col, justify="right" if col.endswith(("value", "pct")) else "left")
+    for r in shown[list(columns)].to_dict("records"):
+        t.add_row(*[_cell(v) for v in r.values()])
     console.print(t)
-    if limit and len(d) > limit:
-        console.print(f"… {len(d) - limit} more (--limit 0 for all)")
+    if len(shown) < len(d):
+        console.print(f"… {len(d) - len(shown)} more (--limit 0 for all)")
 
 
 @releases_app.command("prune")

@@ -53,6 +53,7 @@ from warehouse.build import (  # noqa: E402
     validate_selection,
     zone_documents,
 )
+from warehouse.history import changes_since  # noqa: E402
 from warehouse.observations import Selection, documents_by_unit  # noqa: E402
 from warehouse.release import (  # noqa: E402
     PublishOutcome,
@@ -300,6 +301,8 @@ def publish(settings: RunSettings, staging: str) -> dict:
             tmp.replace(report_path)
             raise ValidationBlocked(validation, parent, report_path)
         _notify("write")
+        # what changed since the parent (left out of the content hash: identical tables still make no release)
+        tables["changes"] = changes_since(settings.warehouse, parent, tables)
         manifest_extra["documents_lost"] = losses
         manifest_extra["input_documents"] = sorted(s for s, o in zip(sources["source_id"], sources["origin"],
                                                                       strict=True) if o == "archive")

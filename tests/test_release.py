@@ -3,6 +3,7 @@ Tables are built from the SYNTHETIC curated fixture."""
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 from pathlib import Path
@@ -14,8 +15,10 @@ import pyarrow.parquet as pq
 import pytest
 
 from warehouse.build import RunSettings, assemble, build_tables, collect_zone, load_curated_all
+from warehouse.history import changes_since
 from warehouse.release import (
     ReleaseError,
+    base_release,
     latest_id,
     list_releases,
     publish_lock,
@@ -23,7 +26,7 @@ from warehouse.release import (
     read_table,
     write_release,
 )
-from warehouse.schemas import OBSERVATIONS, SOURCES, TABLES, VALIDATION
+from warehouse.schemas import CHANGES, OBSERVATIONS, SOURCES, TABLES, VALIDATION
 
 SYNTHETIC = Path(__file__).parent / "fixtures" / "curated" / "synthetic_zones.csv"
 
@@ -46,7 +49,9 @@ def _tables(cat, tmp_path, curated=SYNTHETIC) -> dict[str, pd.DataFrame]:
 
 
 def _write(wh: Path, tables, **kw):
+    """Publish as the flow does: the changes since the release it builds on, then the release."""
     with publish_lock(wh):
+        tables = {**tables, "changes": changes_since(wh, base_release(wh), tables)}
         return write_release(wh, tables, {"note": "test"}, {"report/validation.html": b"<html></html>"}, **kw)
 
 
@@ -58,10 +63,7 @@ def test_first_release_and_latest(cat, tmp_path):
     assert (wh / "latest").is_symlink() and not os.readlink(wh / "latest").startswith("/")  # relative: movable
     m = read_manifest(wh, out.release_id)
     assert m["row_counts"]["observations"] == 14
-    for name, f in m["files"].items():
-        import hashlib
-
-        assert hashlib.sha256((out.path / f"{name}.parquet").read_bytes()).hexdigest() == f["sha256"]
+    assert {f"{name}.parquet" for name in TABLES} <= set(m["files"])  # every file: see test_manifest_hashes_…
     dp = json.loads((out.path / "datapackage.json").read_text(encoding="utf-8"))
     assert {r["name"] for r in dp["resources"] if r["path"].startswith("csv/")} == set(TABLES)
     assert {r["path"] for r in dp["resources"] if r.get("type") == "file"} == {f"{n}.parquet" for n in TABLES}
@@ -381,3 +383,198 @@ def test_frictionless_checks_the_foreign_keys_and_enums(fl_release, tmp_path):
 
     errors = _frictionless_errors(_retouch(fl_release.path, tmp_path / "enum", "indicators_catalog", bad_unit))
     assert [(e["resource"], e["type"]) for e in errors] == [("indicators_catalog", "constraint-error")]
+
+
+# --- issue 15: dimension tables, descriptions in the data, changes, every file hashed, diff formats --------------
+
+
+def test_manifest_hashes_every_file_the_release_ships(cat, tmp_path):
+    import hashlib
+
+    from typer.testing import CliRunner
+
+    from flows.cli import app
+
+    wh = tmp_path / "wh"
+    out = _write(wh, _tables(cat, tmp_path))
+
+    def on_disk() -> dict[str, dict]:
+        found = {}
+        for root, _, names in os.walk(out.path):
+            for n in names:
+                p = Path(root) / n
+                rel = p.relative_to(out.path).as_posix()
+                if rel != "manifest.json":
+                    found[rel] = {"sha256": hashlib.sha256(p.read_bytes()).hexdigest(), "bytes": p.stat().st_size}
+        return found
+
+    files = read_manifest(wh, out.release_id)["files"]
+    assert files == on_disk()
+    assert {"panel.parquet", "csv/panel.csv", "changes.parquet", "csv/changes.csv", "units.parquet",
+            "datapackage.json", "report/validation.html"} <= set(files)
+    assert "manifest.json" not in files
+    # `borderzones report` rewrites report/: the manifest then hashes the new files
+    r = CliRunner().invoke(app, ["report", out.release_id, "--warehouse", str(wh)])
+    assert r.exit_code == 0, r.output
+    files = read_manifest(wh, out.release_id)["files"]
+    assert files == on_disk() and "report/dictionary.md" in files and "report/index.html" in files
+
+
+def test_identical_tables_make_no_release_whatever_the_parents_changes_said(cat, tmp_path):
+    """The first release's changes list every row as added; a rebuild from the same inputs has no changes against
+    it, and that alone must not make a release. A real revision does, and its changes name it."""
+    wh = tmp_path / "wh"
+    first = _write(wh, _tables(cat, tmp_path))
+    c1 = read_table(wh, first.release_id, "changes")
+    assert len(c1) == first.row_counts["panel"] + first.row_counts["indicators"] and set(c1["change"]) == {"added"}
+    again = _write(wh, _tables(cat, tmp_path))
+    assert not again.created and list_releases(wh) == [first.release_id]
+    revised = tmp_path / "revised.csv"
+    revised.write_text(SYNTHETIC.read_text(encoding="utf-8").replace("533102,瑞丽市,2020,gdp,201,",
+                                                                      "533102,瑞丽市,2020,gdp,203,"), encoding="utf-8")
+    second = _write(wh, _tables(cat, tmp_path, revised))
+    assert second.created and second.parent == first.release_id
+    c2 = read_table(wh, second.release_id, "changes")
+    panel = c2[c2.table_name == "panel"]
+    assert sorted(panel.row_id) == ["533102/2020/gdp/CNY_100M", "zone:ruili/2020/gdp/CNY_100M"]
+    assert set(panel.change) == {"revised"} and set(panel.old_value) == {201.0} and set(panel.new_value) == {203.0}
+    assert set(c2.table_name) <= {"panel", "indicators"}
+
+
+def test_descriptions_are_in_the_parquet_files(cat, tmp_path):
+    out = _write(tmp_path / "wh", _tables(cat, tmp_path))
+    for name, spec in TABLES.items():
+        path = out.path / f"{name}.parquet"
+        schema = pq.read_schema(path)
+        assert schema.metadata[b"description"].decode() == spec.en
+        assert schema.metadata[b"description_zh"].decode() == spec.zh
+        assert json.loads(schema.metadata[b"primary_key"]) == list(spec.key)
+        for c in spec.columns:
+            meta = schema.field(c.name).metadata
+            assert meta[b"description"].decode() == c.en and meta[b"description_zh"].decode() == c.zh, (name, c.name)
+        assert pd.read_parquet(path).shape[1] == len(spec.columns)  # pandas reads them as before
+    # DuckDB reads the table's descriptions from the file's key-value metadata
+    kv = dict(duckdb.connect().execute(f"SELECT decode(key), decode(value) FROM parquet_kv_metadata("
+                                       f"'{out.path}/units.parquet')").fetchall())
+    assert kv["description_zh"] == TABLES["units"].zh
+
+
+def test_catalog_duckdb_comments_every_table_view_and_column(cat, tmp_path):
+    from warehouse.duckdb_catalog import build_catalog, schema_name
+
+    wh = tmp_path / "wh"
+    first = _write(wh, _tables(cat, tmp_path))
+    changed = _tables(cat, tmp_path)
+    changed["observations"].loc[0, "value_raw"] = "changed"
+    second = _write(wh, changed)
+    with publish_lock(wh):
+        build_catalog(wh)
+    con = duckdb.connect(str(wh / "catalog.duckdb"), read_only=True)
+    tables = con.execute("SELECT schema_name, table_name, comment FROM duckdb_tables() WHERE NOT internal").fetchall()
+    views = con.execute("SELECT schema_name, view_name, comment FROM duckdb_views() WHERE NOT internal").fetchall()
+    release_tables = {(s, t) for s, t, _ in tables if s.startswith("r_")}
+    assert release_tables == {(schema_name(r), t) for r in (first.release_id, second.release_id) for t in TABLES}
+    assert {v for _, v, _ in views} == set(TABLES)
+    for s, t, comment in tables + views:
+        spec = TABLES.get(t)
+        assert comment and " / " in comment, (s, t)
+        if spec is not None:
+            assert comment == f"{spec.en} / {spec.zh}"
+    columns = con.execute("SELECT schema_name, table_name, column_name, comment FROM duckdb_columns() "
+                          "WHERE NOT internal").fetchall()
+    assert len(columns) > 2 * sum(len(s.columns) for s in TABLES.values())  # two releases, the views, releases
+    for s, t, c, comment in columns:
+        assert comment and " / " in comment, (s, t, c)
+    by = {(s, t, c): comment for s, t, c, comment in columns}
+    assert by[("main", "units", "former_names")].endswith("曾用名及其使用年份、原代码（分号分隔）")
+    assert "it was built on" in by[("main", "releases", "parent")]
+
+
+def test_the_tables_relate_as_documented(cat, tmp_path):
+    """Every relation in schemas.RELATIONS (the dictionary and docs/bi.md list them) holds in a release:
+    each value of the columns has a row in the table it points to."""
+    from warehouse.report import dictionary_markdown
+    from warehouse.schemas import RELATIONS
+
+    wh = tmp_path / "wh"
+    out = _write(wh, _tables(cat, tmp_path))
+    t = {name: read_table(wh, out.release_id, name) for name in TABLES}
+    for r in RELATIONS:
+        frm = t[r.table]
+        if r.table == "changes":
+            frm = frm[(frm.table_name == r.to_table) & (frm.change != "removed")] if r.to_table != "sources" else frm
+        frm = frm[list(r.columns)].dropna()
+        if r.separator:
+            frm = frm[r.columns[0]].str.split(r.separator).explode().to_frame()
+        frm = frm[~frm[r.columns[0]].isin(r.unmatched)]
+        to = {tuple(str(v) for v in row) for row in t[r.to_table][list(r.to_columns)].itertuples(index=False)}
+        missing = {tuple(str(v) for v in row) for row in frm.itertuples(index=False)} - to
+        assert not missing, (r, sorted(missing)[:5])
+        assert len(frm) > 0 or r.table in ("changes",), r  # the relation is exercised
+        assert f"| {r.table} | {', '.join(r.columns)} | {r.to_table} |" in dictionary_markdown()
+
+
+def test_releases_diff_formats_agree_with_the_changes_table(cat, tmp_path):
+    from typer.testing import CliRunner
+
+    from flows.cli import app
+
+    wh = tmp_path / "wh"
+    first = _write(wh, _tables(cat, tmp_path))
+    revised = tmp_path / "revised.csv"
+    text = SYNTHETIC.read_text(encoding="utf-8").replace("533102,瑞丽市,2020,gdp,201,", "533102,瑞丽市,2020,gdp,203,")
+    revised.write_text(text, encoding="utf-8")
+    second = _write(wh, _tables(cat, tmp_path, revised))
+    run = CliRunner().invoke
+    args = ["releases", "diff", first.release_id, second.release_id, "--warehouse", str(wh)]
+
+    r = run(app, [*args, "--format", "csv"])
+    assert r.exit_code == 0, r.output
+    assert not r.stdout_bytes.startswith("\ufeff".encode())  # for pipes: no byte-order mark
+    twin = (second.path / "csv" / "changes.csv").read_bytes().decode("utf-8-sig").splitlines()
+    printed = r.stdout_bytes.decode("utf-8").splitlines()
+    assert printed[0] == twin[0]  # the changes table's columns, written by the same writer
+    assert printed[1:] == [line for line in twin[1:] if line.startswith('"panel"')]
+    assert ",," in printed[1]  # a missing value is an empty cell
+
+    r = run(app, [*args, "--format", "json", "--table", "panel"])
+    doc = json.loads(r.stdout)  # strict JSON: NaN would not parse as a number here
+    assert doc["counts"] == {"added": 0, "removed": 0, "revised": 2} and doc["rows_total"] == len(doc["rows"]) == 2
+    row = doc["rows"][0]
+    assert row["old_value"] == 201.0 and row["new_value"] == 203.0
+    assert row["basis"] is None and row["old_value_text"] is None and row["revised_fields"] == "value"
+    assert "NaN" not in r.stdout
+
+    r = run(app, [*args, "--format", "table"])
+    assert r.exit_code == 0 and "0 added, 0 removed, 2 revised" in r.output
+    assert "201" in r.output and "203" in r.output
+    # a row removed: its new values are missing, shown one way in each format
+    dropped = tmp_path / "dropped.csv"
+    dropped.write_text("".join(line for line in text.splitlines(keepends=True)
+                               if not line.startswith("231081,绥芬河市,2020,population_resident")), encoding="utf-8")
+    third = _write(wh, _tables(cat, tmp_path, dropped))
+    args = ["releases", "diff", second.release_id, third.release_id, "--warehouse", str(wh)]
+    r = run(app, [*args, "--format", "table"])
+    assert r.exit_code == 0 and "0 added, 1 removed, 0 revised" in r.output, r.output
+    removed = next(line for line in r.output.splitlines() if line.lstrip().startswith("removed"))
+    assert [c.strip() for c in removed.split("│")[-4:]] == ["7", "–", "–", "–"]  # new value; growth never stated
+    for wrong in ("nan", "None", "n/a", "NaN", "<NA>"):
+        assert wrong not in r.output.split(), wrong
+    r = run(app, [*args, "--format", "json"])
+    row = json.loads(r.stdout)["rows"][0]
+    assert (row["change"], row["old_value"], row["new_value"], row["old_growth_pct"]) == ("removed", 7.0, None, None)
+    r = run(app, [*args, "--format", "csv"])
+    cells = next(csv.reader(r.stdout.splitlines()[1:]))
+    assert cells[CHANGES.names.index("new_value")] == "" and cells[CHANGES.names.index("old_value")] == "7"
+    r = run(app, [*args, "--format", "xml"])
+    assert r.exit_code == 2
+
+
+def test_csv_writer_for_pipes_neutralises_formulas_and_leaves_missing_empty():
+    import io
+
+    from warehouse.release import write_csv_to
+
+    buf = io.BytesIO()
+    write_csv_to(pa.table({"a": ["=HYPERLINK(1)", None, "ok"], "v": [1.5, None, 2.0]}), buf, bom=False)
+    assert buf.getvalue().decode().splitlines() == ['"a","v"', '"\'=HYPERLINK(1)",1.5', ",", '"ok",2']

@@ -2,7 +2,8 @@
 
 collect_zone    archive documents + curated figures of one zone's units  ->  observation and source rows
 assemble        fresh rows of the refreshed part + the previous release's rows outside it
-build_tables    observations -> panel, zones, indicators_catalog (pure)
+build_tables    observations -> panel, indicators, and the catalog's tables: zones, units, unit_zones,
+                indicators_catalog, measure_units, fx_rates (pure)
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from catalog import BUNDLED_CURATED, Catalog
 from extractors import EXTRACTOR_VERSION
 from extractors.archive import Archive, Sidecar
 from warehouse.citations import annotate_sources
+from warehouse.dimensions import dimension_tables
 from warehouse.indicators import compute_indicators
 from warehouse.observations import (
     ExtractionCache,
@@ -326,6 +328,7 @@ def build_tables(observations: pd.DataFrame, sources: pd.DataFrame, cat: Catalog
         "not_computable": not_computable,
         "zones": zones_frame(cat),
         "indicators_catalog": indicators_catalog_frame(cat),
+        **dimension_tables(cat),
         "sources": sources,
     }
 

@@ -8,6 +8,10 @@ working wherever the file goes. The file is rebuilt next to the old one and rena
 reader never sees a half-built catalog; `.catalog.duckdb.state` then records which releases it holds,
 so a build that was killed or ran out of disk is redone by the next run (`ensure_catalog`), and the
 temporary files such a build left are removed.
+
+Every table and column, in every release schema and in `main`, carries its description as a DuckDB comment,
+English and Chinese in one ("English / 中文"): `SELECT comment FROM duckdb_columns()`, or a BI tool's
+column descriptions.
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ import time
 from pathlib import Path
 
 from warehouse.release import latest_id, list_releases, read_manifest, releases_dir
-from warehouse.schemas import TABLES
+from warehouse.schemas import BOOL, I64, STR, TABLES, Column, TableSpec
 
 CATALOG_FILE = "catalog.duckdb"
 STATE_FILE = ".catalog.duckdb.state"
@@ -104,6 +108,57 @@ def storage_version_number(path: Path) -> int:
     return int.from_bytes(head[12:20], "little")
 
 
+# the `releases` table of main, described as a release table is (it is the catalog's own, not a release's)
+RELEASES = TableSpec(
+    "releases", "Every release in this file: its schema, parent, row counts, validation",
+    "本文件中的全部版本：模式名、上一版本、行数、校验", ("release_id",), (
+        Column("release_id", STR, "release id (the folder under releases/)", "版本标识"),
+        Column("schema_name", STR, "the DuckDB schema holding the release's tables", "存放该版本数据表的模式名"),
+        Column("created", STR, "when the release was written (UTC, ISO 8601)", "发布时间（UTC）"),
+        Column("parent", STR, "the release it was built on (its changes table is relative to it)",
+               "上一版本（变化表以其为基准）"),
+        Column("is_latest", BOOL, "the release the views in main show", "是否为 main 视图所指的最新版本"),
+        Column("observations", I64, "rows in observations", "观测表行数"),
+        Column("panel", I64, "rows in panel", "面板表行数"),
+        Column("indicators", I64, "rows in indicators", "衍生指标表行数"),
+        Column("validation_warnings", I64, "warning checks that did not pass", "未通过的警告级校验数"),
+    ))
+
+
+def bilingual(en: str, zh: str) -> str:
+    """>>> bilingual("GDP", "地区生产总值")
+    'GDP / 地区生产总值'
+    """
+    return f"{en} / {zh}"
+
+
+def _literal(text: str) -> str:
+    """A SQL string literal (COMMENT ON takes no parameters).
+
+    >>> _literal("the zone's id")
+    "'the zone''s id'"
+    """
+    return "'" + text.replace("'", "''") + "'"
+
+
+def comment_statements(kind: str, schema: str, name: str, spec: TableSpec, columns: list[str]) -> list[str]:
+    """COMMENT ON statements for a table or view (`kind`) and those of its `columns` the spec describes."""
+    described: dict[str, Column] = {c.name: c for c in spec.columns}
+    out = [f'COMMENT ON {kind} "{schema}"."{name}" IS {_literal(bilingual(spec.en, spec.zh))}']
+    out += [f'COMMENT ON COLUMN "{schema}"."{name}"."{col}" IS '
+            f'{_literal(bilingual(described[col].en, described[col].zh))}' for col in columns if col in described]
+    return out
+
+
+def _columns(con, schema: str, name: str) -> list[str]:
+    return [r[0] for r in con.execute("SELECT column_name FROM duckdb_columns() WHERE schema_name = ? AND "
+                                      "table_name = ? ORDER BY column_index", [schema, name]).fetchall()]
+
+
+def _comment(con, kind: str, schema: str, name: str, spec: TableSpec) -> None:
+    con.execute(";\n".join(comment_statements(kind, schema, name, spec, _columns(con, schema, name))))
+
+
 def _fill(con, warehouse: Path, ids: list[str], current: str | None) -> None:
     try:
         con.execute("CREATE TABLE releases (release_id VARCHAR, schema_name VARCHAR, created VARCHAR, "
@@ -117,6 +172,7 @@ def _fill(con, warehouse: Path, ids: list[str], current: str | None) -> None:
                 path = releases_dir(warehouse) / rid / f"{name}.parquet"
                 if path.exists():
                     con.execute(f'CREATE TABLE "{schema}"."{name}" AS SELECT * FROM read_parquet(?)', [str(path)])
+                    _comment(con, "TABLE", schema, name, TABLES[name])
             rows = m.get("row_counts", {})
             con.execute("INSERT INTO releases VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                         [rid, schema, m.get("created"), m.get("parent"), rid == current, rows.get("observations"),
@@ -126,6 +182,8 @@ def _fill(con, warehouse: Path, ids: list[str], current: str | None) -> None:
             for name in TABLES:
                 if (releases_dir(warehouse) / current / f"{name}.parquet").exists():
                     con.execute(f'CREATE VIEW main."{name}" AS SELECT * FROM "{schema_name(current)}"."{name}"')
+                    _comment(con, "VIEW", "main", name, TABLES[name])
+        _comment(con, "TABLE", "main", "releases", RELEASES)
         con.execute("CHECKPOINT")
     finally:
         con.close()

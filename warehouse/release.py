@@ -1,6 +1,7 @@
 """The release writer and reader.
 
-    <warehouse>/releases/<release_id>/   immutable once written: the tables as Parquet, manifest.json,
+    <warehouse>/releases/<release_id>/   immutable once written: the tables as Parquet and csv/ twins,
+                                         manifest.json (a sha256 and size for every other file),
                                          datapackage.json, report/
     <warehouse>/latest                   symlink to the newest release, replaced atomically
 
@@ -8,7 +9,9 @@ A release is written into `releases/.tmp-<id>/`, flushed to disk, renamed to its
 then is `latest` switched (a new symlink renamed over the old one, which POSIX makes atomic). A crash
 at any point leaves `latest` on the previous complete release; the next run removes the leftovers.
 Publishing is serialised by an exclusive lock on `<warehouse>/.lock`: a second publisher waits, then
-builds on what the first one published. Identical table content makes no new release.
+builds on what the first one published. Identical table content makes no new release: the content hash
+covers every table but `changes` (what changed since the parent: with identical content it says nothing
+changed, whatever the parent's own `changes` said).
 """
 
 from __future__ import annotations
@@ -37,8 +40,13 @@ from warehouse.schemas import TABLES, TableSpec, resolve_enum, to_arrow, vocabul
 log = logging.getLogger(__name__)
 
 # 2: datapackage.json describes the CSV twins as its tabular resources (frictionless-valid) and lists the
-# Parquet files as file resources; tables unchanged. Part of the content hash: a new format is a new release.
+# Parquet files as file resources; manifest `files` names every file of the release by its path (1: the
+# Parquet tables). Part of the content hash: a new format is a new release.
 FORMAT_VERSION = 2
+# Tables about the release's relation to its parent, not its content: left out of the content hash, so that
+# publishing identical content again makes no new release.
+NOT_CONTENT = frozenset({"changes"})
+MANIFEST = "manifest.json"
 _FRICTIONLESS = {"string": "string", "double": "number", "int64": "integer", "bool": "boolean",
                  "date32[day]": "date", "timestamp[us, tz=UTC]": "datetime"}
 
@@ -227,14 +235,17 @@ def write_csv(table: pa.Table, path: Path) -> dict:
     cell for every missing value (a missing integer is empty, never NaN or 2012.0); returns its sha256 and size."""
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "wb") as fh:
-        _write_csv(table, fh)
+        write_csv_to(table, fh)
         fh.flush()
     return _sync_and_hash(path)
 
 
-def _write_csv(table: pa.Table, fh) -> None:
-    # Arrow's writer streams record batches (~15x faster than pandas here); strings are quoted, CRLF for Excel
-    fh.write("\ufeff".encode())
+def write_csv_to(table: pa.Table, fh, *, bom: bool = True) -> None:
+    """A table as CSV to a binary stream: formula-like text made inert, strings quoted, missing values empty,
+    CRLF line ends; with a byte-order mark for Excel (the twins), without one for a pipe (`releases diff`)."""
+    # Arrow's writer streams record batches (~15x faster than pandas here)
+    if bom:
+        fh.write("\ufeff".encode())
     pacsv.write_csv(inert_text(table), fh, pacsv.WriteOptions(eol="\r\n"))
 
 
@@ -275,9 +286,11 @@ def inert_frame(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def content_hash(file_hashes: dict[str, str]) -> str:
+    """The hash of a release's content: its tables' Parquet hashes, NOT_CONTENT tables left out."""
     h = hashlib.sha256(f"format {FORMAT_VERSION}\n".encode())
     for name in sorted(file_hashes):
-        h.update(f"{name} {file_hashes[name]}\n".encode())
+        if name not in NOT_CONTENT:
+            h.update(f"{name} {file_hashes[name]}\n".encode())
     return h.hexdigest()
 
 
@@ -303,6 +316,41 @@ CONTRIBUTORS = (
     {"title": "Statistics bureaus and people's governments of the zones' host cities and counties (the published "
               "figures; see resource sources)", "role": "contributor"},
 )
+
+
+def hash_file(path: Path) -> dict:
+    """{"sha256", "bytes"} of a file, read in chunks."""
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while chunk := fh.read(1 << 20):
+            h.update(chunk)
+    return {"sha256": h.hexdigest(), "bytes": Path(path).stat().st_size}
+
+
+def folder_files(folder: Path) -> dict[str, dict]:
+    """Every file under a release folder but the manifest, by its relative POSIX path, with sha256 and size
+    (hidden files and folders, such as a report being rewritten, are not the release's)."""
+    folder = Path(folder)
+    out = {}
+    for p in sorted(folder.rglob("*")):
+        rel = p.relative_to(folder)
+        if p.is_file() and not p.is_symlink() and rel.as_posix() != MANIFEST and not any(
+                part.startswith(".") for part in rel.parts):
+            out[rel.as_posix()] = hash_file(p)
+    return out
+
+
+def rehash_files(warehouse: Path, release_id: str) -> dict:
+    """Record in the manifest the files of a release as they are now on disk (after `borderzones report`
+    rewrote report/); the manifest is replaced atomically. Returns the new manifest."""
+    folder = releases_dir(warehouse) / release_id
+    manifest = read_manifest(warehouse, release_id)
+    manifest["files"] = folder_files(folder)
+    tmp = folder / f".{MANIFEST}.tmp"
+    _write_file(tmp, _json(manifest))
+    os.replace(tmp, folder / MANIFEST)
+    _fsync_dir(folder)
+    return manifest
 
 
 def datapackage(release_id: str, created: str, files: dict[str, dict], specs: dict[str, TableSpec],
@@ -398,7 +446,7 @@ def write_release(warehouse: Path, frames: dict[str, pd.DataFrame], manifest_ext
     tmp.mkdir()
     try:
         row_counts: dict[str, int] = {}
-        files: dict[str, dict] = {}
+        files: dict[str, dict] = {}  # table name -> its Parquet file's sha256 and size
         csv_files: dict[str, dict] = {}
         for name, spec in specs.items():
             table = to_arrow(frames[name], spec)
@@ -428,10 +476,11 @@ def write_release(warehouse: Path, frames: dict[str, pd.DataFrame], manifest_ext
     created = now.isoformat(timespec="seconds").replace("+00:00", "Z")
     for rel, data in (extra_files or {}).items():
         _write_file(tmp / rel, data)
-    manifest = {"release_id": release_id, "parent": parent, "created": created, "format_version": FORMAT_VERSION,
-                "content_hash": chash, "row_counts": row_counts, "files": files, **manifest_extra}
     _write_file(tmp / "datapackage.json", _json(datapackage(release_id, created, files, specs, csv_files)))
-    _write_file(tmp / "manifest.json", _json(manifest))  # written last: its presence marks a complete release
+    # every file the release ships (tables, CSV twins, report, datapackage.json), hashed as it is on disk
+    manifest = {"release_id": release_id, "parent": parent, "created": created, "format_version": FORMAT_VERSION,
+                "content_hash": chash, "row_counts": row_counts, "files": folder_files(tmp), **manifest_extra}
+    _write_file(tmp / MANIFEST, _json(manifest))  # written last: its presence marks a complete release
     _fsync_dir(tmp)
     os.rename(tmp, final)
     _fsync_dir(final.parent)

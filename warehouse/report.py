@@ -29,8 +29,8 @@ from warehouse.citations import sources_html
 from warehouse.claims import ABS_TOL, REL_TOL, STATUSES, summary
 from warehouse.claims import check_claims as _check_claims
 from warehouse.indicators import SECTORS, Series, load_series
-from warehouse.release import inert_frame
-from warehouse.schemas import TABLES, records
+from warehouse.release import NOT_CONTENT, inert_frame
+from warehouse.schemas import RELATIONS, TABLES, records
 from warehouse.scopes import Scope, Scopes, basis_units
 
 FIG_YEAR = 2020
@@ -646,6 +646,10 @@ def dictionary_markdown() -> str:
                 f"Key: {', '.join(spec.key)}", "", "| column | type | description | 说明 |", "|---|---|---|---|"]
         out += [f"| `{c.name}` | {md_cell(c.type)} | {md_cell(c.en)} | {md_cell(c.zh)} |" for c in spec.columns]
         out.append("")
+    out += ["## Relations / 表间关系", "", "| table | columns | → table | columns | note |", "|---|---|---|---|---|"]
+    out += [f"| {r.table} | {', '.join(r.columns)} | {r.to_table} | {', '.join(r.to_columns)} | {r.note} |"
+            for r in RELATIONS]
+    out.append("")
     return "\n".join(out)
 
 
@@ -658,6 +662,11 @@ def dictionary_html() -> bytes:
                      f"<p>Key: {', '.join(spec.key)}</p><table><colgroup><col style='width:18%'><col style='width:9%'>"
                      f"<col style='width:45%'><col style='width:28%'></colgroup><tr><th>column</th><th>type</th>"
                      f"<th>description</th><th>说明</th></tr>{rows}</table>")
+    rows = "".join(f"<tr><td><a href='#{r.table}'>{r.table}</a></td><td>{', '.join(r.columns)}</td><td><a href='#"
+                   f"{r.to_table}'>{r.to_table}</a></td><td>{', '.join(r.to_columns)}</td><td>{html.escape(r.note)}"
+                   f"</td></tr>" for r in RELATIONS)
+    parts.append(f"<h2 id='relations'>Relations / 表间关系</h2><table><tr><th>table</th><th>columns</th><th>→ table"
+                 f"</th><th>columns</th><th>note</th></tr>{rows}</table>")
     return _page("Data dictionary / 数据字典", "".join(parts))
 
 
@@ -691,7 +700,9 @@ def build_report(tables: dict[str, pd.DataFrame], cat: Catalog, title: str) -> d
         "report/dictionary.html": dictionary_html(),
         "report/sources.html": sources_html(tables["sources"], _page),
     }
-    rows = "".join(f"<li>{name}: {len(df):,} rows</li>" for name, df in tables.items())
+    # `changes` is about the parent, not this release's content: listing its size would make an identical
+    # release differ (the report counts in the content hash)
+    rows = "".join(f"<li>{name}: {len(df):,} rows</li>" for name, df in tables.items() if name not in NOT_CONTENT)
     on_other = claims[claims["status"].str.endswith("other_scope")]
     labels = f"bilingual (CJK font {html.escape(font)})" if font else "English (no CJK font on this machine)"
     body = (

@@ -66,7 +66,12 @@ class TableSpec:
 
     @property
     def schema(self) -> pa.Schema:
-        return pa.schema([pa.field(c.name, c.type, nullable=c.nullable) for c in self.columns])
+        """The Arrow schema, with each column's descriptions as field metadata and the table's as schema
+        metadata (written into the Parquet files, read back by pyarrow; keys in METADATA_KEYS)."""
+        fields = [pa.field(c.name, c.type, nullable=c.nullable,
+                           metadata={"description": c.en, "description_zh": c.zh}) for c in self.columns]
+        return pa.schema(fields, metadata={"table": self.name, "description": self.en, "description_zh": self.zh,
+                                           "primary_key": json.dumps(list(self.key))})
 
     @property
     def names(self) -> list[str]:
@@ -329,8 +334,171 @@ NOT_COMPUTABLE = TableSpec(
     ),
 )
 
-TABLES: dict[str, TableSpec] = {t.name: t for t in (OBSERVATIONS, PANEL, INDICATORS, NOT_COMPUTABLE, ZONES,
-                                                    INDICATORS_CATALOG, SOURCES, VALIDATION)}
+# --- dimension tables: the catalog's reference data, in every release so BI tools relate the tables without it ---
+
+UNITS = TableSpec(
+    "units",
+    "The statistical units: administrative codes, names, level, parent, province, zones, former names",
+    "统计单位：行政区划代码、名称、级别、上级、省区、所属试验区、曾用名",
+    ("unit_code",),
+    (
+        C("unit_code", STR, "administrative division code, or ZONE:<zone_id> for a zone's own statistical scope "
+          "(observations.unit_code, panel.unit_code and sources.unit_code join here)",
+          "行政区划代码，试验区口径为 ZONE:<zone_id>（观测表、面板表、来源表的 unit_code 与此关联）", False),
+        C("name_zh", STR, "official Chinese name", "现用中文名称", False),
+        C("name_en", STR, "English name", "英文名称", False),
+        C("level", STR, "prefecture | county_city | county | district | zone_scope", "级别", False),
+        C("parent_code", STR, "unit_code of the unit above it (for a zone scope: the unit it lies in)",
+          "上级单位代码（试验区口径为其所在单位）"),
+        C("province", STR, "province or autonomous region", "所在省区", False),
+        C("zone_ids", STR, "zones whose figures cover the unit (';'-separated; for joins use unit_zones, one row per "
+          "unit and zone)", "所属试验区（分号分隔；关联请用 unit_zones 表）"),
+        C("name_since", I64, "year the present official name (and code) took effect, when known",
+          "现用名称（及代码）启用年份"),
+        C("former_names", STR, "former names with their years and former codes, ';'-separated, e.g. "
+          "东宁县 (code 231024, until 2015)", "曾用名及其使用年份、原代码（分号分隔）"),
+        C("short_names", STR, "short names recognised in documents (';'-separated)", "文档中识别的简称（分号分隔）"),
+        C("note", STR, "note", "备注"),
+    ),
+)
+
+UNIT_ZONES = TableSpec(
+    "unit_zones",
+    "Which units belong to which zone, and how (a bridge table: a unit may belong to more than one zone)",
+    "统计单位与试验区的对应关系（桥接表：一个单位可属于多个试验区）",
+    ("unit_code", "zone_id"),
+    (
+        C("unit_code", STR, "unit code (units.unit_code)", "统计单位代码", False),
+        C("zone_id", STR, "zone id (zones.zone_id)", "试验区标识", False),
+        C("roles", STR, "why the unit belongs to the zone, ';'-separated: host (a host unit: zone rows add these "
+          "up), paper (a unit the 2022 paper uses), zone_scope (the zone's own scope), parent (above a host unit), "
+          "child (a district or county under one of these)",
+          "所属原因（分号分隔）：host 东道单位、paper 论文所用单位、zone_scope 试验区口径、parent 东道单位的上级、"
+          "child 上述单位的下辖区县", False),
+        C("is_host", BOOL, "the unit is one of the zone's host units", "是否东道单位", False),
+    ),
+)
+
+MEASURE_UNITS = TableSpec(
+    "measure_units",
+    "The units of measure: codes used in the unit columns, names, and their size in base units",
+    "计量单位：各表 unit 列所用代码、名称及其折合基本单位数",
+    ("code",),
+    (
+        C("code", STR, "unit of measure code (observations.unit, panel.unit, indicators.unit, indicators_catalog.unit "
+          "join here)", "计量单位代码（各表 unit 列与此关联）", False),
+        C("name_zh", STR, "Chinese name", "中文名称", False),
+        C("name_en", STR, "English name", "英文名称", False),
+        C("family", STR, "what it measures: cny, usd, persons, tonnes, teu, m3, person_trips, vehicle_trips, count, "
+          "pct", "计量类别", False),
+        C("base_multiple", I64, "base units (yuan, dollars, persons, …) in one of this unit: CNY_100M = 100000000",
+          "折合基本单位数（如 亿元 = 100000000 元）", False),
+    ),
+)
+
+FX_RATES = TableSpec(
+    "fx_rates",
+    "Annual average exchange rates used to convert dollar figures into yuan, with their citation",
+    "年平均汇率（用于美元数据折算人民币）及其出处",
+    ("year", "currency"),
+    (
+        C("year", I64, "year (panel.year and indicators.year join here)", "年份", False),
+        C("currency", STR, "currency converted (USD)", "币种", False),
+        C("cny_per_unit", F64, "yuan per unit of the currency (indicators.fx_rate is this value)",
+          "每单位外币折合人民币元", False),
+        C("basis", STR, "annual average", "口径", False),
+        C("source", STR, "citation as recorded in the catalog: publisher: document", "出处（发布机构: 文件）", False),
+        C("source_publisher", STR, "publisher of the cited document", "发布机构"),
+        C("source_title", STR, "title of the cited document", "文件名称", False),
+    ),
+)
+
+CHANGES = TableSpec(
+    "changes",
+    "What changed since the parent release (manifest.json: parent): panel and indicators rows added, removed or "
+    "revised, old and new values side by side; in a first release every row is added",
+    "相对上一版本（manifest.json 的 parent）的变化：面板表与衍生指标表新增、删除或修订的行，新旧数值并列；"
+    "首个版本全部为新增",
+    ("table_name", "row_id"),
+    (
+        C("table_name", STR, "panel | indicators: the table the row belongs to", "所在表", False),
+        C("row_id", STR, "the row: panel series_id/period/indicator/unit (as in indicators.inputs); indicators "
+          "zone_id/basis/year/indicator", "行标识：面板为 series_id/period/indicator/unit；衍生指标为 "
+          "zone_id/basis/year/indicator", False),
+        C("change", STR, "added | removed | revised", "变化类型：新增、删除、修订", False),
+        C("revised_fields", STR, "what a revision changed, ';'-separated: value, growth_pct, value_text",
+          "修订的字段（分号分隔）"),
+        C("series_id", STR, "panel series (null for indicators)", "面板序列标识（衍生指标为空）"),
+        C("zone_id", STR, "the row's zone_id (null for a unit row of no zone: relate through unit_zones)",
+          "所属试验区（不属于任何试验区的单位行为空，可经 unit_zones 关联）"),
+        C("basis", STR, "indicators basis: host | paper2022 (null for panel)", "衍生指标口径（面板为空）"),
+        C("period", STR, "statistical period (indicators: the year)", "统计期（衍生指标为年份）", False),
+        C("year", I64, "year", "年份", False),
+        C("indicator", STR, "indicator code", "指标代码", False),
+        C("unit", STR, "unit of measure code", "计量单位代码", False),
+        C("old_value", F64, "value in the parent release (null: added, or no value)", "上一版本数值"),
+        C("new_value", F64, "value in this release (null: removed, or no value)", "本版本数值"),
+        C("old_value_text", STR, "categorical value in the parent release (indicators)", "上一版本分类取值"),
+        C("new_value_text", STR, "categorical value in this release (indicators)", "本版本分类取值"),
+        C("old_growth_pct", F64, "growth rate in the parent release, % (panel)", "上一版本同比增长（%）"),
+        C("new_growth_pct", F64, "growth rate in this release, % (panel)", "本版本同比增长（%）"),
+        C("old_source_id", STR, "source of the value in the parent release (panel; sources.source_id)",
+          "上一版本数值来源标识"),
+        C("new_source_id", STR, "source of the value in this release (panel; sources.source_id)", "本版本数值来源标识"),
+        C("old_inputs", STR, "what supplied the old row: panel obs_ids (and growth_obs_id), ';'-separated; "
+          "indicators inputs", "上一版本所用输入：面板为观测行标识；衍生指标为所用面板行"),
+        C("new_inputs", STR, "what supplied the new row: panel obs_ids (and growth_obs_id), ';'-separated; "
+          "indicators inputs", "本版本所用输入：面板为观测行标识；衍生指标为所用面板行"),
+    ),
+)
+
+TABLES: dict[str, TableSpec] = {t.name: t for t in (OBSERVATIONS, PANEL, INDICATORS, NOT_COMPUTABLE, CHANGES, ZONES,
+                                                    UNITS, UNIT_ZONES, INDICATORS_CATALOG, MEASURE_UNITS, FX_RATES,
+                                                    SOURCES, VALIDATION)}
+
+
+@dataclass(frozen=True)
+class Relation:
+    """How a BI tool relates two release tables: `table.columns` -> `to_table.to_columns` (many to one)."""
+
+    table: str
+    columns: tuple[str, ...]
+    to_table: str
+    to_columns: tuple[str, ...]
+    note: str = ""
+    unmatched: tuple[str, ...] = ()  # values of `columns` that by design have no row in `to_table`
+    separator: str | None = None  # the column may list several values, separated by this (one column only)
+
+
+R = Relation
+RELATIONS: tuple[Relation, ...] = (
+    R("observations", ("unit_code",), "units", ("unit_code",)),
+    R("observations", ("unit",), "measure_units", ("code",)),
+    R("observations", ("indicator",), "indicators_catalog", ("indicator",)),
+    R("observations", ("source_id",), "sources", ("source_id",)),
+    R("panel", ("unit_code",), "units", ("unit_code",), "unit rows; null in zone rows (series_id zone:<zone_id>)"),
+    R("panel", ("zone_id",), "zones", ("zone_id",)),
+    R("panel", ("unit",), "measure_units", ("code",)),
+    R("panel", ("indicator",), "indicators_catalog", ("indicator",)),
+    R("panel", ("source_id",), "sources", ("source_id",), "zone rows summed from their members list every "
+      "member's source, ';'-separated", separator=";"),
+    R("panel", ("year",), "fx_rates", ("year",), "rows in USD_100M: value × cny_per_unit (currency USD) is 亿元"),
+    R("indicators", ("zone_id",), "zones", ("zone_id",), "ALL, the aggregate of a basis, has no zones row",
+      ("ALL",)),
+    R("indicators", ("unit",), "measure_units", ("code",)),
+    R("indicators", ("year",), "fx_rates", ("year",), "fx_rate is that year's cny_per_unit (currency USD)"),
+    R("not_computable", ("zone_id",), "zones", ("zone_id",), "ALL has no zones row", ("ALL",)),
+    R("units", ("parent_code",), "units", ("unit_code",)),
+    R("unit_zones", ("unit_code",), "units", ("unit_code",)),
+    R("unit_zones", ("zone_id",), "zones", ("zone_id",)),
+    R("indicators_catalog", ("unit",), "measure_units", ("code",)),
+    R("sources", ("unit_code",), "units", ("unit_code",)),
+    R("changes", ("series_id", "period", "indicator", "unit"), "panel", ("series_id", "period", "indicator", "unit"),
+      "rows with table_name panel; a removed row is in the parent release's panel, not this one"),
+    R("changes", ("zone_id", "basis", "year", "indicator"), "indicators", ("zone_id", "basis", "year", "indicator"),
+      "rows with table_name indicators; a removed row is in the parent release's indicators"),
+    R("changes", ("new_source_id",), "sources", ("source_id",), "as panel.source_id", separator=";"),
+)
 
 
 def to_arrow(df: pd.DataFrame, spec: TableSpec) -> pa.Table:
