@@ -7,6 +7,7 @@ import math
 import pandas as pd
 
 from catalog import Catalog
+from warehouse.ids import catalog_code, release_keys
 
 DIFF_KEYS = {
     "panel": ("series_id", "period", "indicator", "unit"),
@@ -28,14 +29,17 @@ def _zone_of(row: dict, table: str, cat: Catalog) -> str:
         return row["zone_id"]
     if table == "panel" and row.get("zone_id"):
         return row["zone_id"]
-    unit = row.get("unit_code") or row.get("series_id")
+    unit = catalog_code(row.get("unit_code") or row.get("series_id"))
     zones = cat.zones_of_unit(unit) if unit in cat.units else ()
     return ",".join(zones) or "-"
 
 
 def diff(old: pd.DataFrame, new: pd.DataFrame, table: str, cat: Catalog) -> pd.DataFrame:
-    """One row per changed key: change (added | removed | revised), zone, the key, old and new value."""
+    """One row per changed key: change (added | removed | revised), zone, the key, old and new value.
+
+    Either release may be an older one (plain unit codes): both are compared in today's identifiers."""
     key = list(DIFF_KEYS[table])
+    old, new = release_keys(old), release_keys(new)
     o = {tuple(r[k] for k in key): r for r in old.to_dict("records")}
     n = {tuple(r[k] for k in key): r for r in new.to_dict("records")}
     rows = []

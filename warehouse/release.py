@@ -36,7 +36,9 @@ from warehouse.schemas import TABLES, TableSpec, to_arrow
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 1
+# 3: release ids (unit:533102, zone_scope:ruili, obs:…), adcode columns, zone_year (warehouse/ids.py); before it,
+# plain unit codes (533102, ZONE:ruili). 2 is the datapackage change of branch i15-bi, merged into main meanwhile.
+FORMAT_VERSION = 3
 _FRICTIONLESS = {"string": "string", "double": "number", "int64": "integer", "bool": "boolean",
                  "date32[day]": "date", "timestamp[us, tz=UTC]": "datetime"}
 
