@@ -169,6 +169,9 @@ def _check_references(cat: Catalog) -> None:
     for u in cat.units.values():
         if u.parent_code and u.parent_code not in cat.units:
             problems.append(f"units.csv: unit {u.unit_code}: unknown parent {u.parent_code!r}")
+        if (u.level == "zone_scope") != u.unit_code.startswith("ZONE:"):  # the release ids rely on it (warehouse/ids)
+            problems.append(f"units.csv: unit {u.unit_code}: a zone's own scope, and only it, has level zone_scope "
+                            "and a code ZONE:<zone_id>")
     for n in cat.unit_names:
         if n.unit_code not in cat.units:
             problems.append(f"unit_names.csv: name {n.name}: unknown unit {n.unit_code!r}")

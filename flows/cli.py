@@ -820,12 +820,15 @@ def _print_fetches(result) -> None:
 
 def zone_validation_status(validation, cat) -> dict[str, str]:
     """Per zone: 'passed', 'passed (n warnings)' or 'BLOCKED (n)', from the rows each failed check names
-    (a named row starts with its unit code or series id)."""
+    (a named row starts with its zone id, series id or unit id)."""
+    from warehouse.ids import ZONE, ZONE_SCOPE, catalog_code
+
     per_zone: dict[str, dict[str, set]] = {z: {"blocking": set(), "warning": set()} for z in cat.zones}
     for r in validation[~validation["success"]].to_dict("records"):
         for line in (r["failures"] or "").splitlines():
-            head = line.split(" ", 1)[0].removeprefix("zone:").removeprefix("ZONE:")
-            zones = [head] if head in cat.zones else cat.zones_of_unit(head) if head in cat.units else []
+            head = line.split(" ", 1)[0]  # a zone id, a series id (zone:…) or a unit id (unit:…, zone_scope:…)
+            zone, code = head.removeprefix(ZONE).removeprefix(ZONE_SCOPE), catalog_code(head)
+            zones = [zone] if zone in cat.zones else cat.zones_of_unit(code) if code in cat.units else []
             for z in zones:
                 per_zone[z][r["severity"]].add(r["check"])
     out = {}

@@ -54,6 +54,7 @@ from warehouse.build import (  # noqa: E402
     zone_documents,
 )
 from warehouse.history import changes_since  # noqa: E402
+from warehouse.ids import catalog_observations, catalog_sources  # noqa: E402
 from warehouse.observations import Selection, documents_by_unit  # noqa: E402
 from warehouse.release import (  # noqa: E402
     PublishOutcome,
@@ -272,7 +273,8 @@ def publish(settings: RunSettings, staging: str) -> dict:
                     "parent": m.get("parent"), "row_counts": m.get("row_counts", {}),
                     "validation": read_table(settings.warehouse, parent, "validation")}
         previous = None
-        p_src = read_table(settings.warehouse, parent, "sources") if parent is not None else None
+        # the parent's rows in the catalog's codes, like the fresh ones (a parent's plain ids included)
+        p_src = catalog_sources(read_table(settings.warehouse, parent, "sources")) if parent is not None else None
         losses = document_losses(fresh_src, p_src, settings, cat, parent)
         kept = frozenset(d["source_id"] for d in losses if d["kept"])
         for d in losses:
@@ -286,7 +288,12 @@ def publish(settings: RunSettings, staging: str) -> dict:
                 f"{p}\nwarning: its observations are carried unchanged from release {parent} until the archived "
                 f"copy is restored" for p in fresh_src.loc[mark, "problems"]]
         if parent is not None and (settings.zones is not None or settings.years is not None or kept):  # else unused
-            previous = (read_table(settings.warehouse, parent, "observations"), p_src)
+            p_obs = read_table(settings.warehouse, parent, "observations")
+            if "adcode" not in p_obs.columns:  # written before the release ids (warehouse/ids.py)
+                logger.info("release %s has plain unit codes (533102, ZONE:ruili): the rows carried from it get "
+                            "the release ids (unit:…, zone_scope:…, obs:…)", parent)
+            previous = (catalog_observations(p_obs), p_src)
+            del p_obs
         obs, sources = assemble(fresh_obs, fresh_src, previous, settings, cat, kept)
         del fresh_obs, fresh_src  # one copy of the rows at a time
         _notify("build", observations=len(obs))

@@ -65,7 +65,7 @@ def wh(template, tmp_path):
 
 def _mzl_rows(w: Path) -> int:
     obs = read_table(w, latest_id(w), "observations")
-    return int((obs["unit_code"] == "150781").sum())
+    return int((obs["unit_code"] == "unit:150781").sum())
 
 
 def _edit_curated(opts: list[str], old: str, new: str) -> None:

@@ -81,13 +81,13 @@ def test_refresh_rerun_zone_and_blocked_release(prefect_harness, tmp_path):
     assert second != first
     obs2 = read_table(wh, second, "observations")
     pan1, pan2 = read_table(wh, first, "panel"), read_table(wh, second, "panel")
-    gdp = pan2[(pan2.series_id == "533102") & (pan2.period == "2020") & (pan2.indicator == "gdp")]
+    gdp = pan2[(pan2.series_id == "unit:533102") & (pan2.period == "2020") & (pan2.indicator == "gdp")]
     assert gdp["value"].tolist() == [205.0]
-    not_ruili = ~obs1["unit_code"].isin(["533100", "533102", "ZONE:ruili"])
+    not_ruili = ~obs1["unit_code"].isin(["unit:533100", "unit:533102", "zone_scope:ruili"])
     pd.testing.assert_frame_equal(obs1[not_ruili].reset_index(drop=True),
-                                  obs2[~obs2["unit_code"].isin(["533100", "533102", "ZONE:ruili"])]
+                                  obs2[~obs2["unit_code"].isin(["unit:533100", "unit:533102", "zone_scope:ruili"])]
                                   .reset_index(drop=True))
-    mzl = pan2[(pan2.series_id == "150781") & (pan2.period == "2020") & (pan2.indicator == "gdp")]
+    mzl = pan2[(pan2.series_id == "unit:150781") & (pan2.period == "2020") & (pan2.indicator == "gdp")]
     assert mzl["value"].tolist() == [170.0]  # manzhouli was not rerun: its row is the previous release's
     others1 = pan1[pan1.zone_id.fillna("") != "ruili"].reset_index(drop=True)
     others2 = pan2[pan2.zone_id.fillna("") != "ruili"].reset_index(drop=True)
@@ -122,7 +122,7 @@ def test_refresh_rerun_zone_and_blocked_release(prefect_harness, tmp_path):
     after = latest_id(wh)
     assert after != before
     obs = read_table(wh, after, "observations")
-    assert (obs["unit_code"] == "152501").any() and "extracted" in set(obs[obs.unit_code == "152501"].origin)
+    assert (obs["unit_code"] == "unit:152501").any() and "extracted" in set(obs[obs.unit_code == "unit:152501"].origin)
     assert len([s for s in Archive(ar) if s.unit_code == "152501"]) == 1  # the captcha page is not archived
 
     # 6. bad input is a clear error before anything runs

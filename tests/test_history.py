@@ -43,20 +43,22 @@ def test_diff_lists_added_removed_and_revised_rows_with_both_sides():
     d = diff(OLD, NEW, "panel")
     assert list(d.columns) == CHANGES.names
     by = {r["row_id"]: r for r in d.to_dict("records")}
-    assert set(by) == {"533102/2020/gdp/CNY_100M", "150781/2020/gdp/CNY_100M", "150781/2019/gdp/CNY_100M",
-                       "654201/2020/gdp/CNY_100M"}
-    v = by["533102/2020/gdp/CNY_100M"]
+    # the fixture is in a format-1 release's plain codes: diff compares (and names rows) in today's ids
+    assert set(by) == {"unit:533102/2020/gdp/CNY_100M", "unit:150781/2020/gdp/CNY_100M",
+                       "unit:150781/2019/gdp/CNY_100M", "unit:654201/2020/gdp/CNY_100M"}
+    v = by["unit:533102/2020/gdp/CNY_100M"]
     assert (v["change"], v["revised_fields"], v["old_value"], v["new_value"]) == ("revised", "value", 201.0, 203.0)
     assert (v["old_source_id"], v["new_source_id"], v["old_inputs"], v["new_inputs"]) == ("s1", "s2", "o2", "o12")
-    assert (v["series_id"], v["zone_id"], v["period"], v["year"], v["basis"]) == ("533102", "ruili", "2020", 2020, None)
-    g = by["150781/2020/gdp/CNY_100M"]
+    assert (v["series_id"], v["zone_id"], v["period"], v["year"], v["basis"]) == ("unit:533102", "ruili", "2020", 2020,
+                                                                                   None)
+    g = by["unit:150781/2020/gdp/CNY_100M"]
     assert (g["change"], g["revised_fields"], g["old_growth_pct"], g["new_growth_pct"]) == ("revised", "growth_pct",
                                                                                               1.0, 1.5)
     assert g["new_inputs"] == "o3;o13"  # the growth rate's own observation is named too
-    r = by["150781/2019/gdp/CNY_100M"]
+    r = by["unit:150781/2019/gdp/CNY_100M"]
     assert r["change"] == "removed" and r["old_value"] == 160.0 and math.isnan(r["new_value"])
     assert r["new_source_id"] is None and r["new_inputs"] is None and r["revised_fields"] is None
-    a = by["654201/2020/gdp/CNY_100M"]
+    a = by["unit:654201/2020/gdp/CNY_100M"]
     assert a["change"] == "added" and math.isnan(a["old_value"]) and a["old_source_id"] is None
     assert list(d["row_id"]) == sorted(d["row_id"])
     to_arrow(d, CHANGES)  # fits the contract

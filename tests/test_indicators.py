@@ -122,6 +122,6 @@ def test_paper_basis_leaves_out_the_2020_zones(result):
     assert not ((ind.basis == "paper2022") & ind.zone_id.isin(["baise", "tacheng"])).any()
     assert one(result, "baise", "host", 2021, "fiscal_self_sufficiency_pct")["basis"] == "host"
     # the paper measures 东兴 with 防城港市; the host basis with 东兴市
-    assert one(result, "dongxing", "paper2022", 2020, "va_secondary_share_pct")["inputs"].startswith("450600/")
+    assert one(result, "dongxing", "paper2022", 2020, "va_secondary_share_pct")["inputs"].startswith("unit:450600/")
     m = missing(result, "dongxing", "host", 2020, "va_secondary_share_pct")
     assert "zone:dongxing va_primary 2020" in m["missing_inputs"]

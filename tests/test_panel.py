@@ -42,7 +42,7 @@ def test_observation_rows_carry_lineage(obs):
 
 def test_latest_takes_the_newest_publication(obs, cat):
     p = build_panel(obs, cat, "latest")
-    c = cell(p, "533102", "2020", "gdp")
+    c = cell(p, "unit:533102", "2020", "gdp")
     assert c["value"] == 201  # the yearbook (2021-12-01) revises the bulletin (2021-05-06)
     assert c["source_kind"] == "yearbook" and c["revised"]
     # the yearbook states no growth rate: the bulletin's -2.0 is kept, and its row named
@@ -52,14 +52,14 @@ def test_latest_takes_the_newest_publication(obs, cat):
 
 def test_first_release_takes_the_oldest(obs, cat):
     p = build_panel(obs, cat, "first_release")
-    c = cell(p, "533102", "2020", "gdp")
+    c = cell(p, "unit:533102", "2020", "gdp")
     assert c["value"] == 200 and c["source_kind"] == "bulletin" and not c["revised"]
     assert c["growth_pct"] == -2.0 and c["growth_obs_id"] is None
     assert c["vintage_policy"] == "first_release"
 
 
 def test_equal_standing_disagreement_is_a_conflict_not_a_guess(obs, cat):
-    c = cell(build_panel(obs, cat), "150781", "2020", "trade_total")
+    c = cell(build_panel(obs, cat), "unit:150781", "2020", "trade_total")
     assert c["status"] == "conflict" and pd.isna(c["value"])
     assert len(c["obs_ids"].split(";")) == 2
 
@@ -117,7 +117,7 @@ def test_single_member_zone_copies_its_unit(obs, cat):
     p = build_panel(obs, cat)
     c = cell(p, "zone:ruili", "2020", "gdp")
     assert c["value"] == 201 and c["method"] == "single_member" and c["zone_id"] == "ruili"
-    assert cell(p, "533102", "2020", "gdp")["zone_id"] == "ruili"
+    assert cell(p, "unit:533102", "2020", "gdp")["zone_id"] == "ruili"
 
 
 def test_unknown_policy_is_refused(obs, cat):

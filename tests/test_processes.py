@@ -64,7 +64,7 @@ def test_two_zone_reruns_at_once_both_land(setup):
     assert a.returncode == 0, out_a
     assert b.returncode == 0, out_b
     final = latest_id(wh)
-    assert _value(wh, final, "533102") == [205.0] and _value(wh, final, "150781") == [171.0]  # neither lost
+    assert _value(wh, final, "unit:533102") == [205.0] and _value(wh, final, "unit:150781") == [171.0]  # neither lost
     chain = [final, read_manifest(wh, final)["parent"]]
     assert read_manifest(wh, chain[1])["parent"] == first  # the second publisher built on the first
     assert len(list_releases(wh)) == 3
@@ -88,13 +88,13 @@ def test_sigkill_between_writing_and_switching_latest(setup, tmp_path):
     assert left  # the killed run's staging folder
     assert latest_id(wh) == before  # readers still see the previous complete release
     assert orphan in list_releases(wh)  # written, never switched to
-    assert _value(wh, before, "231086") == [140.0]
+    assert _value(wh, before, "unit:231086") == [140.0]
     r = subprocess.run([*CLI, "refresh", *args], cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert r.returncode == 0, r.stdout + r.stderr
     now = latest_id(wh)
     assert now not in (before, orphan) and orphan not in list_releases(wh)  # the leftover is cleaned up
     assert read_manifest(wh, now)["parent"] == before
-    assert _value(wh, now, "231086") == [141.0]
+    assert _value(wh, now, "unit:231086") == [141.0]
     assert not any(p.exists() for p in left)  # provably dead (its lock was free): removed by the next run
 
 
@@ -113,7 +113,7 @@ def test_sigkill_while_the_duckdb_catalog_is_built(setup, tmp_path):
     os.kill(p.pid, signal.SIGKILL)
     p.wait(timeout=30)
     new = latest_id(wh)
-    assert _value(wh, new, "231086") == [142.0]  # the release was published before the catalog
+    assert _value(wh, new, "unit:231086") == [142.0]  # the release was published before the catalog
     assert not catalog_is_current(wh) and list(wh.glob(".catalog.duckdb.tmp-*"))
     r = subprocess.run([*CLI, "refresh", *args], cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert r.returncode == 0 and "no change" in r.stdout, r.stdout + r.stderr

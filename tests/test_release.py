@@ -369,11 +369,13 @@ def test_frictionless_checks_the_foreign_keys_and_enums(fl_release, tmp_path):
     drop_first = lambda rows: rows[:1] + rows[2:]  # noqa: E731
     errors = _frictionless_errors(_retouch(fl_release.path, tmp_path / "fk", "sources", drop_first))
     assert errors and {(e["resource"], e["type"]) for e in errors} == {("observations", "foreign-key")}
-    # a zone the panel uses removed: the panel rows of that zone break theirs
+    # a zone the panel uses removed: the panel rows (and zone_year rows) of that zone break theirs
     zone = pd.read_csv(fl_release.path / "csv" / "panel.csv", encoding="utf-8-sig")["zone_id"].dropna().iloc[0]
     errors = _frictionless_errors(_retouch(fl_release.path, tmp_path / "fk2", "zones",
                                            lambda rows: [r for r in rows if r[0] != zone]))
-    assert errors and {(e["resource"], e["type"]) for e in errors} == {("panel", "foreign-key")}
+    assert errors and {(e["resource"], e["type"]) for e in errors} <= {("panel", "foreign-key"),
+                                                                       ("zone_year", "foreign-key")}
+    assert ("panel", "foreign-key") in {(e["resource"], e["type"]) for e in errors}
 
     # a unit code outside the catalog's vocabulary: a constraint error on that cell
     def bad_unit(rows):
@@ -436,7 +438,7 @@ def test_identical_tables_make_no_release_whatever_the_parents_changes_said(cat,
     assert second.created and second.parent == first.release_id
     c2 = read_table(wh, second.release_id, "changes")
     panel = c2[c2.table_name == "panel"]
-    assert sorted(panel.row_id) == ["533102/2020/gdp/CNY_100M", "zone:ruili/2020/gdp/CNY_100M"]
+    assert sorted(panel.row_id) == ["unit:533102/2020/gdp/CNY_100M", "zone:ruili/2020/gdp/CNY_100M"]
     assert set(panel.change) == {"revised"} and set(panel.old_value) == {201.0} and set(panel.new_value) == {203.0}
     assert set(c2.table_name) <= {"panel", "indicators"}
 

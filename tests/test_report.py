@@ -65,8 +65,9 @@ def test_report_files(tables, cat):
     index = files["report/index.html"].decode()
     for link in ("figure1.png", "figure2.png", "claims.html", "validation.html", "dictionary.html"):
         assert link in index
-    assert "| gdp_share_of_zones_pct |" not in files["report/dictionary.md"].decode()  # columns, not codes
-    assert "## indicators" in files["report/dictionary.md"].decode()
+    assert "| border_mutual_trade |" not in files["report/dictionary.md"].decode()  # columns, not codes
+    assert "## indicators" in files["report/dictionary.md"].decode() and "## zone_year" in files[
+        "report/dictionary.md"].decode()
     assert files["report/claims.csv"].startswith("\ufeff".encode())  # Excel opens UTF-8 with a BOM
 
 

@@ -10,6 +10,7 @@ import pytest
 
 from validation.report import validation_html
 from validation.suites import blocking_failures, validate_tables
+from warehouse.ids import release_observations
 from warehouse.observations import curated_rows
 from warehouse.panel import build_panel
 
@@ -18,7 +19,7 @@ SYNTHETIC = Path(__file__).parent / "fixtures" / "curated" / "synthetic_zones.cs
 
 @pytest.fixture(scope="module")
 def obs(cat) -> pd.DataFrame:
-    return pd.DataFrame(curated_rows(SYNTHETIC, cat)[0])
+    return release_observations(pd.DataFrame(curated_rows(SYNTHETIC, cat)[0]))  # as the release holds them
 
 
 def run(obs: pd.DataFrame, cat) -> pd.DataFrame:
@@ -37,27 +38,27 @@ def test_clean_input_passes_every_blocking_check(obs, cat):
     assert set(v["severity"]) == {"blocking", "warning"}
     # the planted disagreement between two papers on the same day is a warning, not a block
     conflicts = failed(v, "panel.no_conflicts")
-    assert not conflicts["success"] and "150781" in conflicts["failures"]
+    assert not conflicts["success"] and "unit:150781" in conflicts["failures"]
 
 
 def test_a_1e4_slip_is_blocked_and_named(obs, cat):
     bad = obs.copy()
-    i = bad.index[(bad.unit_code == "231086") & (bad.period == "2020") & (bad.indicator == "gdp")][0]
+    i = bad.index[(bad.unit_code == "unit:231086") & (bad.period == "2020") & (bad.indicator == "gdp")][0]
     bad.loc[i, "value"] = 140 * 10_000  # 140亿元 typed as 万元 and read as 亿元
     v = run(bad, cat)
     r = failed(v, "observations.value_at_most_plausible_max")
     assert r["severity"] == "blocking" and not r["success"] and r["n_failed"] == 1
-    assert "231086 东宁市 2020 gdp = 1400000 CNY_100M" in r["failures"]
+    assert "unit:231086 东宁市 2020 gdp = 1400000 CNY_100M" in r["failures"]
     assert "synthetic_zones.csv:line 8" in r["failures"]
 
 
 def test_a_slip_the_other_way_and_in_persons_is_blocked(obs, cat):
     bad = obs.copy()
-    bad.loc[(bad.unit_code == "231081") & (bad.indicator == "population_resident"), "value"] = 70000  # 人 as 万人
-    bad.loc[(bad.unit_code == "533102") & (bad.source_kind == "yearbook"), "value"] = 0.0201  # /10⁴
+    bad.loc[(bad.unit_code == "unit:231081") & (bad.indicator == "population_resident"), "value"] = 70000  # 人 as 万人
+    bad.loc[(bad.unit_code == "unit:533102") & (bad.source_kind == "yearbook"), "value"] = 0.0201  # /10⁴
     v = run(bad, cat)
-    assert "231081" in failed(v, "observations.value_at_most_plausible_max")["failures"]
-    assert "533102" in failed(v, "observations.value_at_least_plausible_min")["failures"]
+    assert "unit:231081" in failed(v, "observations.value_at_most_plausible_max")["failures"]
+    assert "unit:533102" in failed(v, "observations.value_at_least_plausible_min")["failures"]
 
 
 def test_wrong_unit_for_an_indicator_and_impossible_growth_block(obs, cat):
@@ -70,11 +71,11 @@ def test_wrong_unit_for_an_indicator_and_impossible_growth_block(obs, cat):
 
 
 def test_sectors_that_do_not_add_up_are_a_warning(obs, cat):
-    base = obs[obs.unit_code == "533102"].iloc[0].to_dict()
+    base = obs[obs.unit_code == "unit:533102"].iloc[0].to_dict()
     extra = []
     for ind, val in (("va_primary", 20.0), ("va_secondary", 50.0), ("va_tertiary", 100.0)):  # 170 ≠ 200
-        extra.append({**base, "indicator": ind, "value": val, "obs_id": f"x{ind}", "growth_pct": None,
-                      "source_kind": "bulletin", "source_id": obs[(obs.unit_code == "533102")].iloc[0].source_id})
+        extra.append({**base, "indicator": ind, "value": val, "obs_id": f"obs:x{ind}", "growth_pct": None,
+                      "source_kind": "bulletin", "source_id": obs[(obs.unit_code == "unit:533102")].iloc[0].source_id})
     v = run(pd.concat([obs, pd.DataFrame(extra)], ignore_index=True), cat)
     r = failed(v, "observations.sectors_sum_to_gdp")
     assert r["severity"] == "warning" and not r["success"]
@@ -94,7 +95,7 @@ def test_indicator_checks(cat):
     from warehouse.indicators import compute_indicators
 
     paper = Path(__file__).parent / "fixtures" / "curated" / "synthetic_paper.csv"
-    o = pd.DataFrame(curated_rows(paper, cat)[0])
+    o = release_observations(pd.DataFrame(curated_rows(paper, cat)[0]))
     p = build_panel(o, cat)
     ind, _ = compute_indicators(p, cat)
     v = validate_tables(o, p, cat, ind)

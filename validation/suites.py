@@ -27,6 +27,7 @@ import pandas as pd
 from catalog import Catalog
 from catalog.loader import load_plausible_ranges
 from catalog.models import PERIOD_RE
+from warehouse.ids import catalog_code, unit_id
 
 Severity = Literal["blocking", "warning"]
 MAX_NAMED = 20
@@ -69,7 +70,7 @@ class CheckResult:
 
 
 def _level(cat: Catalog, unit_code: str) -> str:
-    u = cat.units.get(unit_code)
+    u = cat.units.get(catalog_code(unit_code))
     return "county" if u is None or u.level in COUNTY_LEVELS else "prefecture"
 
 
@@ -84,8 +85,8 @@ def observation_checks(cat: Catalog) -> list[GxCheck]:
         GxCheck(t, f"{t}.one_value_per_source_cell", "warning",
                 "one figure per source, unit, period, indicator and unit of measure", "unique",
                 ["source_id", "unit_code", "period", "indicator", "unit"]),
-        GxCheck(t, f"{t}.unit_code_known", "blocking", "unit_code is in the catalog", "in_set", "unit_code",
-                {"value_set": sorted(cat.units)}),
+        GxCheck(t, f"{t}.unit_code_known", "blocking", "unit_code is a unit of the catalog (as unit:… or zone_scope:…)",
+                "in_set", "unit_code", {"value_set": sorted(unit_id(u) for u in cat.units)}),
         GxCheck(t, f"{t}.indicator_known", "blocking", "indicator is in the catalog", "in_set", "indicator",
                 {"value_set": sorted(cat.indicators)}),
         GxCheck(t, f"{t}.unit_in_vocabulary", "blocking", "unit is in the unit-of-measure vocabulary", "in_set",

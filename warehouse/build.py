@@ -2,8 +2,11 @@
 
 collect_zone    archive documents + curated figures of one zone's units  ->  observation and source rows
 assemble        fresh rows of the refreshed part + the previous release's rows outside it
-build_tables    observations -> panel, indicators, and the catalog's tables: zones, units, unit_zones,
-                indicators_catalog, measure_units, fx_rates (pure)
+build_tables    observations -> panel, indicators, zone_year, and the catalog's tables: zones, units,
+                unit_zones, indicators_catalog, measure_units, fx_rates (pure)
+
+Rows keep the catalog's unit codes (533102, ZONE:ruili) until build_tables gives them their release ids
+(warehouse/ids.py); the rows a rerun carries from its parent are turned back into catalog codes first.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ from extractors import EXTRACTOR_VERSION
 from extractors.archive import Archive, Sidecar
 from warehouse.citations import annotate_sources
 from warehouse.dimensions import dimension_tables
+from warehouse.ids import release_observations, release_sources, unit_id, unit_list
 from warehouse.indicators import compute_indicators
 from warehouse.observations import (
     ExtractionCache,
@@ -41,6 +45,7 @@ from warehouse.observations import (
 )
 from warehouse.panel import build_panel
 from warehouse.schemas import INDICATORS_CATALOG, OBSERVATIONS, SOURCES, ZONES
+from warehouse.zone_year import zone_year
 
 log = logging.getLogger(__name__)
 
@@ -303,8 +308,8 @@ def assemble(fresh_obs: pd.DataFrame, fresh_src: pd.DataFrame, previous: tuple[p
 def zones_frame(cat: Catalog) -> pd.DataFrame:
     return pd.DataFrame([{
         "zone_id": z.zone_id, "name_zh": z.name_zh, "name_en": z.name_en, "established": z.established,
-        "province": z.province, "neighbours": ";".join(z.neighbours), "host_units": ";".join(z.host_units),
-        "paper_units": ";".join(z.paper_units) or None, "zone_scope_unit": z.zone_scope_unit, "note": z.note or None,
+        "province": z.province, "neighbours": ";".join(z.neighbours), "host_units": unit_list(z.host_units),
+        "paper_units": unit_list(z.paper_units), "zone_scope_unit": unit_id(z.zone_scope_unit), "note": z.note or None,
     } for z in cat.zones.values()], columns=ZONES.names)
 
 
@@ -319,9 +324,12 @@ def indicators_catalog_frame(cat: Catalog) -> pd.DataFrame:
 
 def build_tables(observations: pd.DataFrame, sources: pd.DataFrame, cat: Catalog, policy: str
                  ) -> dict[str, pd.DataFrame]:
+    """The release tables from the assembled observations and sources (catalog codes or release ids)."""
+    observations = release_observations(observations)
     panel = build_panel(observations, cat, policy)
     indicators, not_computable = compute_indicators(panel, cat, policy)
     return {
+        "zone_year": zone_year(panel, indicators, cat),
         "observations": observations,
         "panel": panel,
         "indicators": indicators,
@@ -329,7 +337,7 @@ def build_tables(observations: pd.DataFrame, sources: pd.DataFrame, cat: Catalog
         "zones": zones_frame(cat),
         "indicators_catalog": indicators_catalog_frame(cat),
         **dimension_tables(cat),
-        "sources": sources,
+        "sources": release_sources(sources),
     }
 
 

@@ -12,6 +12,7 @@ import pandas as pd
 
 from catalog import Catalog
 from catalog.models import UnitName
+from warehouse.ids import adcode, unit_id
 from warehouse.schemas import FX_RATES, MEASURE_UNITS, UNIT_ZONES, UNITS
 
 ROLES = ("host", "paper", "zone_scope", "parent", "child")
@@ -52,8 +53,8 @@ def units_frame(cat: Catalog) -> pd.DataFrame:
         names = cat.names_for(u.unit_code)
         official = [n for n in names if n.kind == "official"]
         rows.append({
-            "unit_code": u.unit_code, "name_zh": u.name_zh, "name_en": u.name_en, "level": u.level,
-            "parent_code": u.parent_code, "province": u.province,
+            "unit_code": unit_id(u.unit_code), "adcode": adcode(u.unit_code), "name_zh": u.name_zh,
+            "name_en": u.name_en, "level": u.level, "parent_code": unit_id(u.parent_code), "province": u.province,
             "zone_ids": ";".join(cat.zones_of_unit(u.unit_code)) or None,
             "name_since": official[0].valid_from if official and official[0].valid_from else None,
             "former_names": ";".join(former_name(n) for n in names if n.kind == "former") or None,
@@ -92,7 +93,7 @@ def unit_zone_roles(cat: Catalog) -> dict[tuple[str, str], tuple[str, ...]]:
 
 
 def unit_zones_frame(cat: Catalog) -> pd.DataFrame:
-    rows = [{"unit_code": u, "zone_id": z, "roles": ";".join(roles), "is_host": "host" in roles}
+    rows = [{"unit_code": unit_id(u), "zone_id": z, "roles": ";".join(roles), "is_host": "host" in roles}
             for (u, z), roles in unit_zone_roles(cat).items()]
     return pd.DataFrame(rows, columns=UNIT_ZONES.names)
 

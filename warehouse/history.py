@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from catalog import Catalog
+from warehouse.ids import catalog_code, release_keys
 from warehouse.indicators import panel_row_id
 from warehouse.schemas import CHANGES
 
@@ -119,6 +120,7 @@ def diff(old: pd.DataFrame, new: pd.DataFrame, table: str) -> pd.DataFrame:
     (indicators); a row whose numbers stay the same is not listed, even when another source now supplies them.
     Missing values are None (NaN in the float columns)."""
     spec = DIFF_SPECS[table]
+    old, new = release_keys(old), release_keys(new)  # either may be an older release's (plain unit codes)
     o, n = _described(old, table), _described(new, table)
     m = o.merge(n, on="_k", how="outer", suffixes=("_old", "_new"), indicator=True, sort=False)
     in_old, in_new = (m["_merge"] != "right_only").to_numpy(), (m["_merge"] != "left_only").to_numpy()
@@ -172,7 +174,7 @@ def zone_label(row: dict, cat: Catalog) -> str:
     """The zone(s) a changed row is about, for a summary: its zone_id, else the zones of its unit, else '-'."""
     if row.get("zone_id"):
         return row["zone_id"]
-    unit = row.get("series_id")
+    unit = catalog_code(row.get("series_id"))
     zones = cat.zones_of_unit(unit) if unit in cat.units else ()
     return ",".join(zones) or "-"
 

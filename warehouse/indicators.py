@@ -1,7 +1,7 @@
 """The paper's derived indicators (李光辉, 程仕杰 2022), for every zone and year, from the panel.
 
 Two bases: `host` measures each zone by its own host units (the panel's `zone:<id>` series);
-`paper2022` by the units the paper uses (防城港市 for 东兴; 绥芬河市 + 东宁市 summed), only for the
+`paper2022` by the units the paper uses (防城港市, `unit:450600`, for 东兴; 绥芬河市 + 东宁市 summed), only for the
 seven zones the paper covers. `ALL` is the aggregate of a basis's set of zones.
 
 Every value records its method, base year and the panel rows it was computed from (`inputs`: ids
@@ -17,12 +17,14 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from catalog import Catalog
+from warehouse.ids import unit_id, zone_series_id
 from warehouse.schemas import INDICATORS, NOT_COMPUTABLE, records
 
 SECTORS = ("va_primary", "va_secondary", "va_tertiary")
 SECTOR_NAMES = {"va_primary": "primary", "va_secondary": "secondary", "va_tertiary": "tertiary"}
 LEVEL_INDICATORS = ("gdp", *SECTORS, "trade_total", "fiscal_revenue", "fiscal_expenditure")
 COVID_YEAR = 2020
+BASES = ("host", "paper2022")
 
 
 def panel_row_id(series_id: str, period: str, indicator: str, unit: str) -> str:
@@ -89,16 +91,25 @@ class Builder:
                              "missing_inputs": "; ".join(missing), "reason": reason})
 
 
-def _series_for(cat: Catalog, zone_id: str, basis: str) -> tuple[str | None, str | None]:
+def series_for(cat: Catalog, zone_id: str, basis: str) -> tuple[str | None, str | None]:
+    """The panel series that measures a zone under a basis, or None and why not.
+
+    >>> from catalog import load_catalog
+    >>> cat = load_catalog()
+    >>> series_for(cat, "ruili", "host"), series_for(cat, "dongxing", "paper2022")
+    (('zone:ruili', None), ('unit:450600', None))
+    >>> series_for(cat, "baise", "paper2022")
+    (None, 'the 2022 paper does not cover this zone (set up in 2020)')
+    """
     z = cat.zones[zone_id]
     if basis == "host":
-        return f"zone:{zone_id}", None
+        return zone_series_id(zone_id), None
     if not z.paper_units:
         return None, "the 2022 paper does not cover this zone (set up in 2020)"
     if set(z.paper_units) == set(z.host_units):
-        return f"zone:{zone_id}", None
+        return zone_series_id(zone_id), None
     if len(z.paper_units) == 1:
-        return z.paper_units[0], None
+        return unit_id(z.paper_units[0]), None
     return None, "the paper's units for this zone differ from its host units and are several"  # not in the catalog
 
 
@@ -123,7 +134,7 @@ def _fill(s: Series, rows: list[dict]) -> Series:
 
 def load_series(panel: pd.DataFrame, cat: Catalog, basis: str) -> dict[str, Series]:
     usable = _usable(panel)
-    wanted = {zone_id: _series_for(cat, zone_id, basis) for zone_id in cat.zones}
+    wanted = {zone_id: series_for(cat, zone_id, basis) for zone_id in cat.zones}
     usable = usable[usable["series_id"].isin({sid for sid, _ in wanted.values() if sid})]
     by_series: dict[str, list[dict]] = {}
     for r in records(usable):
@@ -341,7 +352,7 @@ def compute_indicators(panel: pd.DataFrame, cat: Catalog, policy: str = "latest"
     """Load: the panel. Process: both bases, every zone, every year any input exists. Returns
     (indicators, not_computable)."""
     b = Builder(policy)
-    for basis in ("host", "paper2022"):
+    for basis in BASES:
         series = load_series(panel, cat, basis)
         all_years = sorted({y for s in series.values() for y in s.years()})
         for s in series.values():

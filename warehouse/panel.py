@@ -11,7 +11,8 @@ in both 亿美元 and 亿元 keeps both. Among the observations of one cell:
 - Sources of equal date and standing that disagree leave the cell empty with status `conflict`: a
   wrong number is worse than a missing one.
 
-Zone rows (`zone:<zone_id>`) add up additive indicators over the zone's host units for the same
+Series ids are release ids (warehouse/ids.py): a unit row's series is its unit (`unit:533102`,
+`zone_scope:ruili`); zone rows (`zone:<zone_id>`) add up additive indicators over the zone's host units for the same
 period, only when every member has a value; shares are recomputed from the sums, never averaged; a
 zone's growth rate is its members' rates weighted by their previous-year values.
 """
@@ -26,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from catalog import Catalog
+from warehouse.ids import ZONE_SCOPE, adcode, catalog_code, release_observations, unit_id, zone_series_id
 from warehouse.schemas import PANEL, records
 
 VINTAGE_POLICIES = ("latest", "first_release")
@@ -156,14 +158,16 @@ _CHUNK_ROWS = 50_000  # observations turned into dicts at a time: memory stays b
 
 
 def build_panel(observations: pd.DataFrame, cat: Catalog, policy: str = "latest") -> pd.DataFrame:
-    """Load: the observations table. Process: select per cell, then add the zone rows."""
+    """Load: the observations table (unit codes as release ids or catalog codes). Process: select per cell,
+    then add the zone rows. Series ids, unit codes and obs ids come out as release ids."""
     if policy not in VINTAGE_POLICIES:
         raise ValueError(f"unknown vintage policy {policy!r}; one of {', '.join(VINTAGE_POLICIES)}")
-    host_zone = {u: z.zone_id for z in cat.zones.values() for u in z.host_units}
-    groups = zone_groups(cat)
+    observations = release_observations(observations)  # a no-op on release rows; catalog codes are converted
+    host_zone = {unit_id(u): z.zone_id for z in cat.zones.values() for u in z.host_units}
+    groups = {unit_id(u): g for u, g in zone_groups(cat).items()}
     zones_of_group: dict[str, list] = defaultdict(list)
     for z in cat.zones.values():
-        zones_of_group[groups[z.host_units[0]]].append(z)
+        zones_of_group[groups[unit_id(z.host_units[0])]].append(z)
     parts, zone_rows = [], {}
     # a zone's host units are in one chunk, so its rows come from the chunk's dicts (no frame round trip)
     for chunk in unit_chunks(observations, _CHUNK_ROWS, groups):
@@ -172,12 +176,13 @@ def build_panel(observations: pd.DataFrame, cat: Catalog, policy: str = "latest"
             cells[(r["unit_code"], r["period"], r["indicator"], r["unit"])].append(r)
         rows = []
         for (unit_code, period, indicator, unit), cand in cells.items():
-            u = cat.units.get(unit_code)
-            zone_scope = u is not None and u.level == "zone_scope"
+            u = cat.units.get(catalog_code(unit_code))
+            zone_scope = unit_code.startswith(ZONE_SCOPE)
             rows.append({
                 "series_id": unit_code, "series_kind": "zone_scope" if zone_scope else "unit",
-                "zone_id": unit_code.removeprefix("ZONE:") if zone_scope else host_zone.get(unit_code),
-                "unit_code": unit_code, "name_zh": u.name_zh if u else None, "name_en": u.name_en if u else None,
+                "zone_id": unit_code.removeprefix(ZONE_SCOPE) if zone_scope else host_zone.get(unit_code),
+                "unit_code": unit_code, "adcode": adcode(unit_code),
+                "name_zh": u.name_zh if u else None, "name_en": u.name_en if u else None,
                 "period": period, "year": cand[0]["year"], "period_type": cand[0]["period_type"],
                 "indicator": indicator, "unit": unit, "method": "selected", "vintage_policy": policy,
                 **select_cell(cand, policy),
@@ -247,8 +252,8 @@ def zone_panel_rows(z, by_cell: dict[tuple, dict], cells_of_unit: dict[str, list
                     policy: str) -> list[dict]:
     """A zone's rows from the unit rows of its host units (`by_cell`: (unit, period, indicator, unit of
     measure) -> panel row, `cells_of_unit`: unit -> its (period, indicator, unit of measure) keys; both may
-    hold other units' rows too)."""
-    members = z.host_units
+    hold other units' rows too; units as release ids)."""
+    members = [unit_id(m) for m in z.host_units]
     keys = {k for m in members for k in cells_of_unit.get(m, ())}
     zone_out = []
     for period, indicator, unit in sorted(keys):
@@ -287,7 +292,8 @@ def _join(*parts: str | None) -> str:
 
 
 def _zone_base(z, period: str, like: dict, indicator: str, unit: str, policy: str) -> dict:
-    return {"series_id": f"zone:{z.zone_id}", "series_kind": "zone", "zone_id": z.zone_id, "unit_code": None,
+    return {"series_id": zone_series_id(z.zone_id), "series_kind": "zone", "zone_id": z.zone_id, "unit_code": None,
+            "adcode": None,
             "name_zh": z.name_zh, "name_en": z.name_en, "period": period, "year": like["year"],
             "period_type": like["period_type"], "indicator": indicator, "unit": unit, "status": "ok",
             "growth_obs_id": None, "vintage_policy": policy}

@@ -41,7 +41,9 @@ log = logging.getLogger(__name__)
 
 # 2: datapackage.json describes the CSV twins as its tabular resources (frictionless-valid) and lists the
 # Parquet files as file resources; manifest `files` names every file of the release by its path (1: the
-# Parquet tables). Part of the content hash: a new format is a new release.
+# Parquet tables); release ids (unit:533102, zone_scope:ruili, obs:…), adcode columns, zone_year
+# (warehouse/ids.py), where format 1 had plain unit codes (533102, ZONE:ruili). Part of the content hash: a new
+# format is a new release.
 FORMAT_VERSION = 2
 # Tables about the release's relation to its parent, not its content: left out of the content hash, so that
 # publishing identical content again makes no new release.

@@ -28,6 +28,7 @@ from catalog import Catalog
 from warehouse.citations import sources_html
 from warehouse.claims import ABS_TOL, REL_TOL, STATUSES, summary
 from warehouse.claims import check_claims as _check_claims
+from warehouse.ids import IDENTIFIERS
 from warehouse.indicators import SECTORS, Series, load_series
 from warehouse.release import NOT_CONTENT, inert_frame
 from warehouse.schemas import RELATIONS, TABLES, records
@@ -639,8 +640,16 @@ def md_cell(text: str) -> str:
     return _MD_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
 
 
+_IDS_EN = ("Identifiers are text that never looks like a number, and two kinds never differ only in letter case "
+           "(BI tools guess types from the first rows and may compare case-insensitively):")
+_IDS_ZH = "标识均为不像数字的文本，不同类型的标识不只在大小写上不同："
+
+
 def dictionary_markdown() -> str:
-    out = ["# Data dictionary / 数据字典", ""]
+    out = ["# Data dictionary / 数据字典", "", "## Identifiers / 标识", "", _IDS_EN + "  ", _IDS_ZH, "",
+           "| format | example | meaning | 说明 |", "|---|---|---|---|"]
+    out += [f"| `{f}` | `{e}` | {en} | {zh} |" for f, e, en, zh in IDENTIFIERS]
+    out.append("")
     for spec in TABLES.values():
         out += [f"## {spec.name}", "", f"{md_cell(spec.en)}  ", f"{md_cell(spec.zh)}", "",
                 f"Key: {', '.join(spec.key)}", "", "| column | type | description | 说明 |", "|---|---|---|---|"]
@@ -654,7 +663,10 @@ def dictionary_markdown() -> str:
 
 
 def dictionary_html() -> bytes:
-    parts = []
+    ids = "".join(f"<tr><td><code>{html.escape(f)}</code></td><td><code>{html.escape(e)}</code></td>"
+                  f"<td>{html.escape(en)}</td><td>{html.escape(zh)}</td></tr>" for f, e, en, zh in IDENTIFIERS)
+    parts = [f"<h2 id='identifiers'>Identifiers / 标识</h2><p>{html.escape(_IDS_EN)}<br>{html.escape(_IDS_ZH)}</p>"
+             f"<table><tr><th>format</th><th>example</th><th>meaning</th><th>说明</th></tr>{ids}</table>"]
     for spec in TABLES.values():
         rows = "".join(f"<tr><td><code>{c.name}</code></td><td>{c.type}</td><td>{html.escape(c.en)}</td>"
                        f"<td>{html.escape(c.zh)}</td></tr>" for c in spec.columns)

@@ -105,6 +105,13 @@ def resolve_enum(col: Column, vocab: Mapping[str, Sequence[str]]) -> list[str] |
         return None
     return list(vocab[col.enum]) if isinstance(col.enum, str) else list(col.enum)
 
+_UNIT_EN = ("the statistical unit: unit:<administrative code> (unit:533102), or zone_scope:<zone_id> for a zone's "
+            "own statistical scope (试验区口径)")
+_UNIT_ZH = "统计单位标识：unit:<行政区划代码>（unit:533102）；试验区口径为 zone_scope:<zone_id>"
+_ADCODE_EN = ("GB/T 2260 administrative division code of the unit (533102), for joins with other datasets; null for a "
+              "zone's own scope")
+_ADCODE_ZH = "统计单位的行政区划代码（GB/T 2260，如 533102），用于与其他数据关联；试验区口径为空"
+
 _LINEAGE = (
     C("source_id", STR, "sha256 of the archived document, or of the citation of a curated figure",
       "来源标识：存档文件的 sha256，或人工录入数据引文的 sha256", False),
@@ -120,9 +127,10 @@ OBSERVATIONS = TableSpec(
     "全部已发布数值：每个来源的每个数字一行，含全部版本与出处",
     ("obs_id",),
     (
-        C("obs_id", STR, "stable id of the row (hash of source, locator, indicator, period, unit)", "行标识", False),
-        C("unit_code", STR, "administrative code of the statistical unit (ZONE:<zone_id> for a zone's own scope)",
-          "统计单位行政区划代码（试验区口径为 ZONE:<zone_id>）", False),
+        C("obs_id", STR, "stable id of the row: obs: and 16 hex digits of the hash of source, locator, indicator, "
+          "period and unit", "行标识：obs: 加来源、位置、指标、统计期、计量单位的哈希（16 位十六进制）", False),
+        C("unit_code", STR, _UNIT_EN, _UNIT_ZH, False),
+        C("adcode", I64, _ADCODE_EN, _ADCODE_ZH),
         C("unit_name", STR, "name of the unit", "统计单位名称"),
         C("period", STR, "2020; 2020-01/2020-07 for part of a year; 2016/2020 for a span", "统计期", False),
         C("year", I64, "last year the period touches", "统计期所在（末）年份", False),
@@ -155,11 +163,18 @@ PANEL = TableSpec(
     "按版本策略每个序列、统计期、指标、计量单位取一个值；试验区行为成员单位之和",
     ("series_id", "period", "indicator", "unit"),
     (
-        C("series_id", STR, "a unit code, or zone:<zone_id> for the zone computed from its host units",
-          "序列标识：统计单位代码，或 zone:<zone_id>（由东道单位汇总）", False),
+        C("series_id", STR, "the series: a unit's id (unit:533102, zone_scope:ruili), or zone:<zone_id> for the zone "
+          "computed from its host units; the part before the colon is series_kind",
+          "序列标识：统计单位标识（unit:533102、zone_scope:ruili），或 zone:<zone_id>（由东道单位汇总）；"
+          "冒号前为序列类型",
+          False),
         C("series_kind", STR, "unit | zone_scope | zone", "序列类型", False, enum=("unit", "zone_scope", "zone")),
         C("zone_id", STR, "the zone of a zone row, or of a unit that hosts a zone", "所属试验区", enum="zone_id"),
-        C("unit_code", STR, "the unit of a unit row; null for zone rows", "统计单位代码"),
+        C("unit_code", STR, "the unit of a unit or zone_scope row (unit:…, zone_scope:…); null for zone rows",
+          "统计单位标识（unit:… 或 zone_scope:…）；试验区汇总行为空"),
+        C("adcode", I64, "GB/T 2260 administrative division code of a unit row's unit; null for zone and zone_scope "
+          "rows",
+          "统计单位的行政区划代码（GB/T 2260）；试验区汇总行与试验区口径行为空"),
         C("name_zh", STR, "Chinese name", "中文名称"),
         C("name_en", STR, "English name", "英文名称"),
         C("period", STR, "statistical period", "统计期", False),
@@ -177,7 +192,8 @@ PANEL = TableSpec(
         C("method", STR, "selected | sum_of_members | ratio_of_sums | single_member", "取值方法", False,
           enum=("selected", "sum_of_members", "ratio_of_sums", "single_member")),
         *_LINEAGE,
-        C("obs_ids", STR, "observations used (';'-separated obs_id)", "所用观测行标识（分号分隔）", False),
+        C("obs_ids", STR, "observations used (';'-separated obs_id, obs:…)", "所用观测行标识（分号分隔，obs:…）",
+          False),
         C("growth_obs_id", STR, "observation the growth rate comes from, when not the value's", "增长率所用观测行"),
         C("n_candidates", I64, "observations competing for this cell", "候选观测数", False),
         C("n_distinct_values", I64, "distinct values among the candidates", "候选中不同数值个数", False),
@@ -200,9 +216,11 @@ ZONES = TableSpec(
         C("established", I64, "year the zone was approved", "批准设立年份", False),
         C("province", STR, "province", "所在省区", False),
         C("neighbours", STR, "neighbouring countries (';'-separated)", "毗邻国家", False),
-        C("host_units", STR, "host statistical units (';'-separated codes)", "东道统计单位", False),
-        C("paper_units", STR, "units the 2022 paper uses for the zone", "论文所用统计单位"),
-        C("zone_scope_unit", STR, "unit code of the zone's own-scope figures", "试验区口径单位代码"),
+        C("host_units", STR, "host statistical units (';'-separated unit ids, unit:…)",
+          "东道统计单位（分号分隔，unit:…）", False),
+        C("paper_units", STR, "units the 2022 paper uses for the zone (';'-separated unit ids)", "论文所用统计单位"),
+        C("zone_scope_unit", STR, "unit id of the zone's own-scope figures (zone_scope:<zone_id>)",
+          "试验区口径单位标识（zone_scope:<zone_id>）"),
         C("note", STR, "note", "备注"),
     ),
 )
@@ -255,7 +273,8 @@ SOURCES = TableSpec(
           "repost 无关网站转载（所引文件以标题为准）；人工录入引文取自录入文件；"
           "存档文件的主机属于来源登记的官方主机时为 official，否则为空"),
         C("url_kind_note", STR, "why url_kind is empty (null when it is known)", "网址类型为空的原因（已知时为空）"),
-        C("unit_code", STR, "unit the document is about", "统计单位代码"),
+        C("unit_code", STR, "unit the document is about (unit:… or zone_scope:…)", "文件所述统计单位标识"),
+        C("adcode", I64, _ADCODE_EN, _ADCODE_ZH),
         C("data_year", I64, "data year", "数据年份"),
         C("vintage", DATE, "publication date (null when the source states none, or only a year or month)",
           "发布日期（未注明或只注明年、月时为空）"),
@@ -313,7 +332,8 @@ INDICATORS = TableSpec(
           "基年"),
         C("method", STR, "how it was computed", "计算方法", False),
         C("vintage_policy", STR, "vintage policy of the panel it came from", "版本策略", False, enum=VINTAGE_POLICIES),
-        C("inputs", STR, "panel rows used, ';'-separated series_id/period/indicator/unit", "所用面板行", False),
+        C("inputs", STR, "panel rows used, ';'-separated series_id/period/indicator/unit "
+          "(zone:ruili/2020/gdp/CNY_100M)", "所用面板行（分号分隔：序列/统计期/指标/计量单位）", False),
         C("fx_rate", F64, "yuan per US dollar used to convert a dollar figure (annual average), else null",
           "美元折算汇率（年平均）"),
     ),
@@ -342,14 +362,17 @@ UNITS = TableSpec(
     "统计单位：行政区划代码、名称、级别、上级、省区、所属试验区、曾用名",
     ("unit_code",),
     (
-        C("unit_code", STR, "administrative division code, or ZONE:<zone_id> for a zone's own statistical scope "
-          "(observations.unit_code, panel.unit_code and sources.unit_code join here)",
-          "行政区划代码，试验区口径为 ZONE:<zone_id>（观测表、面板表、来源表的 unit_code 与此关联）", False),
+        C("unit_code", STR, "the unit's id: unit:<administrative division code>, or zone_scope:<zone_id> for a zone's "
+          "own statistical scope (observations.unit_code, panel.unit_code and sources.unit_code join here)",
+          "统计单位标识：unit:<行政区划代码>，试验区口径为 zone_scope:<zone_id>"
+          "（观测表、面板表、来源表的 unit_code 与此关联）",
+          False),
+        C("adcode", I64, _ADCODE_EN, _ADCODE_ZH),
         C("name_zh", STR, "official Chinese name", "现用中文名称", False),
         C("name_en", STR, "English name", "英文名称", False),
         C("level", STR, "prefecture | county_city | county | district | zone_scope", "级别", False),
-        C("parent_code", STR, "unit_code of the unit above it (for a zone scope: the unit it lies in)",
-          "上级单位代码（试验区口径为其所在单位）"),
+        C("parent_code", STR, "unit_code (unit:…) of the unit above it (for a zone scope: the unit it lies in)",
+          "上级单位标识（unit:…；试验区口径为其所在单位）"),
         C("province", STR, "province or autonomous region", "所在省区", False),
         C("zone_ids", STR, "zones whose figures cover the unit (';'-separated; for joins use unit_zones, one row per "
           "unit and zone)", "所属试验区（分号分隔；关联请用 unit_zones 表）"),
@@ -368,7 +391,7 @@ UNIT_ZONES = TableSpec(
     "统计单位与试验区的对应关系（桥接表：一个单位可属于多个试验区）",
     ("unit_code", "zone_id"),
     (
-        C("unit_code", STR, "unit code (units.unit_code)", "统计单位代码", False),
+        C("unit_code", STR, "unit id (units.unit_code)", "统计单位标识", False),
         C("zone_id", STR, "zone id (zones.zone_id)", "试验区标识", False),
         C("roles", STR, "why the unit belongs to the zone, ';'-separated: host (a host unit: zone rows add these "
           "up), paper (a unit the 2022 paper uses), zone_scope (the zone's own scope), parent (above a host unit), "
@@ -452,9 +475,124 @@ CHANGES = TableSpec(
     ),
 )
 
-TABLES: dict[str, TableSpec] = {t.name: t for t in (OBSERVATIONS, PANEL, INDICATORS, NOT_COMPUTABLE, CHANGES, ZONES,
-                                                    UNITS, UNIT_ZONES, INDICATORS_CATALOG, MEASURE_UNITS, FX_RATES,
-                                                    SOURCES, VALIDATION)}
+@dataclass(frozen=True)
+class Measure:
+    """A value column of zone_year and the one panel or indicators row it is taken from: `panel` (the panel's
+    value), `panel_growth` (its growth_pct), `indicators` (the indicator's value), `indicators_text` (value_text)."""
+
+    column: str
+    source: str
+    indicator: str
+    unit: str  # the unit of measure of that row
+    en: str
+    zh: str
+
+
+M = Measure
+_CNY, _USD = "100 million yuan (亿元)", "100 million US dollars (亿美元)"
+ZONE_YEAR_MEASURES: tuple[Measure, ...] = (
+    M("gdp_cny_100m", "panel", "gdp", "CNY_100M", f"GDP, {_CNY}, current prices", "地区生产总值（亿元，当年价）"),
+    M("gdp_growth_pct", "panel_growth", "gdp", "CNY_100M", "GDP growth on the previous year as published, % "
+      "(real, comparable prices)", "地区生产总值比上年增长（%，按可比价格计算，公报所载）"),
+    M("va_primary_cny_100m", "panel", "va_primary", "CNY_100M", f"value added of the primary sector, {_CNY}",
+      "第一产业增加值（亿元）"),
+    M("va_secondary_cny_100m", "panel", "va_secondary", "CNY_100M", f"value added of the secondary sector, {_CNY}",
+      "第二产业增加值（亿元）"),
+    M("va_tertiary_cny_100m", "panel", "va_tertiary", "CNY_100M", f"value added of the tertiary sector, {_CNY}",
+      "第三产业增加值（亿元）"),
+    M("gdp_per_capita_cny", "panel", "gdp_per_capita", "CNY", "GDP per capita, yuan (元)", "人均地区生产总值（元）"),
+    M("trade_total_cny_100m", "panel", "trade_total", "CNY_100M", f"foreign trade (imports + exports) as published in "
+      f"yuan, {_CNY}", "外贸进出口总额（以人民币公布，亿元）"),
+    M("trade_total_usd_100m", "panel", "trade_total", "USD_100M", f"foreign trade (imports + exports) as published in "
+      f"dollars, {_USD}", "外贸进出口总额（以美元公布，亿美元）"),
+    M("exports_cny_100m", "panel", "exports", "CNY_100M", f"exports as published in yuan, {_CNY}", "出口额（亿元）"),
+    M("exports_usd_100m", "panel", "exports", "USD_100M", f"exports as published in dollars, {_USD}",
+      "出口额（亿美元）"),
+    M("imports_cny_100m", "panel", "imports", "CNY_100M", f"imports as published in yuan, {_CNY}", "进口额（亿元）"),
+    M("imports_usd_100m", "panel", "imports", "USD_100M", f"imports as published in dollars, {_USD}",
+      "进口额（亿美元）"),
+    M("fiscal_revenue_cny_100m", "panel", "fiscal_revenue", "CNY_100M", f"general public budget revenue "
+      f"(一般公共预算收入), {_CNY}", "一般公共预算收入（亿元）"),
+    M("fiscal_expenditure_cny_100m", "panel", "fiscal_expenditure", "CNY_100M", f"general public budget expenditure "
+      f"(一般公共预算支出), {_CNY}", "一般公共预算支出（亿元）"),
+    M("population_resident_10k_persons", "panel", "population_resident", "10K_PERSONS",
+      "resident population at year end, 10 thousand persons (万人)", "年末常住人口（万人）"),
+    M("population_registered_10k_persons", "panel", "population_registered", "10K_PERSONS",
+      "registered (hukou) population, 10 thousand persons (万人)", "户籍人口（万人）"),
+    M("gdp_share_of_zones_pct", "indicators", "gdp_share_of_zones_pct", "PCT",
+      "share of the zone in the GDP of the basis's set of zones, %", "占本口径试验区地区生产总值合计的比重（%）"),
+    M("gdp_growth_since_establishment_pct", "indicators", "gdp_growth_since_establishment_pct", "PCT",
+      "nominal GDP growth since the year the zone was established, % (the paper's method)",
+      "设立以来地区生产总值名义增长（%，论文方法）"),
+    M("gdp_real_growth_since_establishment_pct", "indicators", "gdp_real_growth_since_establishment_pct", "PCT",
+      "real GDP growth since establishment, the official yearly rates chained, %",
+      "设立以来地区生产总值实际增长（%，逐年增速连乘）"),
+    M("gdp_cagr_since_establishment_pct", "indicators", "gdp_cagr_since_establishment_pct", "PCT",
+      "average yearly nominal GDP growth since establishment, %", "设立以来地区生产总值年均名义增长（%）"),
+    *(M(f"va_{s}_growth_since_establishment_pct", "indicators", f"va_{s}_growth_since_establishment_pct", "PCT",
+        f"nominal growth of {s} value added since establishment, %", f"设立以来{zh}增加值名义增长（%）")
+      for s, zh in (("primary", "第一产业"), ("secondary", "第二产业"), ("tertiary", "第三产业"))),
+    *(M(f"va_{s}_share_pct", "indicators", f"va_{s}_share_pct", "PCT",
+        f"{s} sector's share of the three sectors' value added, %", f"{zh}增加值占三次产业合计的比重（%）")
+      for s, zh in (("primary", "第一产业"), ("secondary", "第二产业"), ("tertiary", "第三产业"))),
+    M("dominant_sector", "indicators_text", "dominant_sector", "PCT",
+      "the sector with the largest value added: primary | secondary | tertiary", "增加值最大的产业"),
+    M("fiscal_self_sufficiency_pct", "indicators", "fiscal_self_sufficiency_pct", "PCT",
+      "fiscal self-sufficiency: budget revenue / budget expenditure, %", "财政自给率：一般公共预算收入/支出（%）"),
+    M("trade_to_gdp_pct", "indicators", "trade_to_gdp_pct", "PCT",
+      "foreign trade / GDP, % (dollar trade converted at the year's average rate)",
+      "外贸依存度（%，美元按当年平均汇率折算）"),
+    M("trade_growth_since_establishment_pct", "indicators", "trade_growth_since_establishment_pct", "PCT",
+      "foreign trade growth since establishment in the currency both years are published in, %",
+      "设立以来外贸名义增长（%，按两年共同的公布币种）"),
+    M("trade_growth_since_establishment_cny_pct", "indicators", "trade_growth_since_establishment_cny_pct", "PCT",
+      "foreign trade growth since establishment in yuan (dollars converted at each year's average rate), %",
+      "设立以来外贸名义增长（%，折合人民币）"),
+    M("covid_shock_gdp_pct", "indicators", "covid_shock_gdp_pct", "PCT", "GDP in 2020 against 2019, % change "
+      "(nominal)", "2020 年地区生产总值较 2019 年变化（%，名义）"),
+    M("covid_shock_trade_pct", "indicators", "covid_shock_trade_pct", "PCT", "foreign trade in 2020 against 2019, "
+      "% change, in the published currency", "2020 年外贸较 2019 年变化（%，按公布币种）"),
+)
+
+def _trace(m: Measure) -> str:
+    """Where a zone_year column comes from, as its description says it.
+
+    >>> _trace(ZONE_YEAR_MEASURES[0]), _trace(ZONE_YEAR_MEASURES[1]), _trace(ZONE_YEAR_MEASURES[-1])
+    ('panel: gdp, CNY_100M', 'panel: gdp, CNY_100M, growth_pct', 'indicators: covid_shock_trade_pct')
+    """
+    if m.source.startswith("indicators"):
+        return f"indicators: {m.indicator}" + (", value_text" if m.source == "indicators_text" else "")
+    return f"panel: {m.indicator}, {m.unit}" + (", growth_pct" if m.source == "panel_growth" else "")
+
+
+ZONE_YEAR = TableSpec(
+    "zone_year",
+    "Analysis-ready: one row per zone, basis and year with the core figures and the derived measures as columns. "
+    "Every value is the panel row (series_id, period = year, indicator, unit) or the indicators row (zone_id, basis, "
+    "year, indicator) named in its description; the panel stays the long, audited form",
+    "分析用宽表：每个试验区、口径、年份一行，核心指标与衍生指标各占一列；每个数值即面板（序列、年份、指标、计量单位）或"
+    "衍生指标表（试验区、口径、年份、指标）中对应的一行，面板为完整、可追溯的长表",
+    ("zone_id", "basis", "year"),
+    (
+        C("zone_id", STR, "zone id (zones)", "试验区标识", False, enum="zone_id"),
+        C("basis", STR, "host: the zone's own host units; paper2022: the units the 2022 paper uses (seven zones)",
+          "口径：host 为东道单位；paper2022 为论文所用单位（七个试验区）", False, enum=BASES),
+        C("year", I64, "year", "年份", False),
+        C("name_zh", STR, "Chinese name of the zone", "试验区中文名称", False),
+        C("name_en", STR, "English name of the zone", "试验区英文名称", False),
+        C("established", I64, "year the zone was approved (the base year of the growth since establishment)",
+          "批准设立年份（设立以来增长的基年）", False),
+        C("series_id", STR, "the panel series the level and growth columns come from: zone:<zone_id>, or the paper's "
+          "unit (unit:450600 for 东兴, paper2022)", "水平值与增速所取的面板序列：zone:<zone_id> 或论文所用单位", False),
+        *(C(m.column, STR if m.source == "indicators_text" else F64, f"{m.en} [{_trace(m)}]", f"{m.zh}［{_trace(m)}］")
+          for m in ZONE_YEAR_MEASURES),
+    ),
+    foreign_keys=(FK(("zone_id",), "zones", ("zone_id",)),),
+)
+
+TABLES: dict[str, TableSpec] = {t.name: t for t in (
+    ZONE_YEAR, OBSERVATIONS, PANEL, INDICATORS, NOT_COMPUTABLE, CHANGES, ZONES, UNITS, UNIT_ZONES, INDICATORS_CATALOG,
+    MEASURE_UNITS, FX_RATES, SOURCES, VALIDATION)}
 
 
 @dataclass(frozen=True)
@@ -472,6 +610,8 @@ class Relation:
 
 R = Relation
 RELATIONS: tuple[Relation, ...] = (
+    R("zone_year", ("zone_id",), "zones", ("zone_id",)),
+    R("zone_year", ("year",), "fx_rates", ("year",), "the *_usd_100m columns × cny_per_unit (currency USD) are 亿元"),
     R("observations", ("unit_code",), "units", ("unit_code",)),
     R("observations", ("unit",), "measure_units", ("code",)),
     R("observations", ("indicator",), "indicators_catalog", ("indicator",)),
@@ -499,6 +639,7 @@ RELATIONS: tuple[Relation, ...] = (
       "rows with table_name indicators; a removed row is in the parent release's indicators"),
     R("changes", ("new_source_id",), "sources", ("source_id",), "as panel.source_id", separator=";"),
 )
+
 
 
 def to_arrow(df: pd.DataFrame, spec: TableSpec) -> pa.Table:

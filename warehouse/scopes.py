@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from catalog import Catalog
+from warehouse.ids import catalog_code
 from warehouse.indicators import Series, rows_by_series, series_of
 from warehouse.schemas import records
 
@@ -41,7 +42,7 @@ class Scope:
 
     @property
     def label(self) -> str:
-        """e.g. '瑞丽试验区 (the zone's own statistical scope, ZONE:ruili)'."""
+        """e.g. '瑞丽试验区 (the zone's own statistical scope, zone_scope:ruili)'."""
         kind = "host unit" if self.kind == "host" and len(self.units) == 1 else KIND_TEXT[self.kind]
         return f"{self.name} ({kind}, {self.series_id})"
 
@@ -57,9 +58,10 @@ def basis_units(cat: Catalog, zone_id: str, basis: str) -> frozenset[str]:
 
 
 def series_index(panel: pd.DataFrame) -> list[dict]:
-    """One record per panel series: series_id, series_kind, zone_id, unit_code."""
+    """One record per panel series: series_id, series_kind, zone_id, unit_code (as the catalog writes it:
+    the release's `unit:533102` / `zone_scope:ruili` become 533102 / ZONE:ruili, the keys of `cat.units`)."""
     cols = ["series_id", "series_kind", "zone_id", "unit_code"]
-    return records(panel[cols].drop_duplicates("series_id"))
+    return [{**r, "unit_code": catalog_code(r["unit_code"])} for r in records(panel[cols].drop_duplicates("series_id"))]
 
 
 def zone_scopes(index: list[dict], cat: Catalog, zone_id: str) -> list[Scope]:
