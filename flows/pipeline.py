@@ -33,6 +33,7 @@ from prefect.context import FlowRunContext, TaskRunContext  # noqa: E402
 
 from catalog import Catalog, load_catalog  # noqa: E402
 from extractors.archive import Archive  # noqa: E402
+from warehouse import incremental  # noqa: E402
 from warehouse.build import (  # noqa: E402
     RunSettings,
     ZoneCollection,
@@ -224,11 +225,25 @@ def fetch_zone_task(zone_label: str, zone_id: str | None, settings: RunSettings,
 
 
 @task(name="validate", cache_policy=NO_CACHE)
-def validate_task(observations: pd.DataFrame, panel: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFrame:
+def validate_task(observations: pd.DataFrame, panel: pd.DataFrame, indicators: pd.DataFrame,
+                  parts: dict | None = None, previous: dict | None = None) -> tuple[pd.DataFrame, dict, str]:
+    """The validation table, each row-wise check's failing rows (kept for the next incremental publish) and
+    how it was done. With `parts` and `previous` (warehouse/incremental.py): only the rerun's rows are checked
+    row by row, the parent's results are reused for the rest (validation/partial.py)."""
+    from validation.partial import NotCombinable, Partial, Recorder
     from validation.suites import validate_tables  # great-expectations is slow to import: only here
 
     _notify("validate")
-    return validate_tables(observations, panel, _catalog(), indicators)
+    how = "every row checked"
+    if parts is not None and previous is not None:
+        run = Partial(parts, previous)
+        try:
+            v = validate_tables(observations, panel, _catalog(), indicators, run)
+            return v, run.failing, "rows checked: " + ", ".join(f"{t} {n}" for t, n in run.checked_rows.items())
+        except NotCombinable as exc:
+            how = f"every row checked ({exc})"
+    run = Recorder()
+    return validate_tables(observations, panel, _catalog(), indicators, run), run.failing, how
 
 
 @flow(name="publish", log_prints=False)
@@ -297,8 +312,23 @@ def publish(settings: RunSettings, staging: str) -> dict:
         obs, sources = assemble(fresh_obs, fresh_src, previous, settings, cat, kept)
         del fresh_obs, fresh_src  # one copy of the rows at a time
         _notify("build", observations=len(obs))
-        tables = build_tables(obs, sources, cat, settings.vintage_policy)
-        validation = _call(validate_task, tables["observations"], tables["panel"], tables["indicators"])
+        plan, why = incremental.decide(settings, cat, parent)  # rebuild only the rerun's part, or say why not
+        logger.info("publish: %s", why if plan else f"full build ({why})")
+        panel = parts = stored = None
+        if plan is not None:
+            panel = incremental.build_panel(obs, read_table(settings.warehouse, parent, "panel"), cat,
+                                            settings.vintage_policy, plan)
+        tables = build_tables(obs, sources, cat, settings.vintage_policy, panel)
+        if plan is not None:
+            stored, note = incremental.load(settings.warehouse, parent, plan.fingerprint)
+            parts = incremental.partition(tables, plan) if stored is not None else None
+            if stored is None:
+                logger.info("publish: validating every row (%s)", note)
+        validation, failing, how = _call(validate_task, tables["observations"], tables["panel"], tables["indicators"],
+                                         parts, stored)
+        logger.info("publish: validation: %s", how)
+        manifest_extra[incremental.MANIFEST_KEY] = incremental.build_fingerprint(cat, settings.vintage_policy)
+        manifest_extra["publish"] = {"build": "incremental" if plan else "full", "why": why, "validation": how}
         tables["validation"] = validation
         if len(blocking_failures(validation)):
             # the report of a refused release sits beside the releases, never inside one
@@ -321,6 +351,7 @@ def publish(settings: RunSettings, staging: str) -> dict:
         manifest_extra["report_font"] = cjk_font()  # the report's bytes count in the content hash: say why
         report["report/validation.html"] = validation_html(validation, "Validation report").encode("utf-8")
         outcome = write_release(settings.warehouse, tables, manifest_extra, report)
+        incremental.store(settings.warehouse, outcome.release_id, manifest_extra[incremental.MANIFEST_KEY], failing)
         _ensure_catalog(settings.warehouse, logger)
     _notify("published")
     if outcome.created:

@@ -253,10 +253,13 @@ def import_gx():
     return sys.modules["great_expectations"]
 
 
-def _run_gx(frame: pd.DataFrame, checks: list[GxCheck], name: str, describe: Callable[[pd.DataFrame], pd.Series]
-            ) -> list[CheckResult]:
+def _run_gx(frame: pd.DataFrame, checks: list[GxCheck], name: str, describe: Callable[[pd.DataFrame], pd.Series],
+            rows_out: dict | None = None) -> list[CheckResult]:
     """Run the checks as one great-expectations suite over a frame; `describe` names the failing rows (only
-    those: describing 250,000 rows up front took longer than the checks). GX reports them by `_row`."""
+    those: describing 250,000 rows up front took longer than the checks). GX reports them by `_row`.
+
+    `rows_out` (check id -> RowFailures) receives each check's failing row positions and their descriptions,
+    for incremental publishing (validation/partial.py)."""
     frame = frame.assign(_row=np.arange(len(frame)))
     gx = import_gx()
     from great_expectations.data_context.types.base import ProgressBarsConfig
@@ -318,9 +321,24 @@ def _run_gx(frame: pd.DataFrame, checks: list[GxCheck], name: str, describe: Cal
         if r.exception_info and r.exception_info.get("raised_exception"):
             refs = [f"check could not run: {r.exception_info.get('exception_message')}"]
             n_failed = max(n_failed, 1)
+        if rows_out is not None:
+            rows_out[chk.check] = RowFailures(rows, refs, n_failed, bool(r.success), bool(
+                r.exception_info and r.exception_info.get("raised_exception")))
         out.append(CheckResult(chk.table, chk.check, chk.severity, "great_expectations", chk.description,
                                bool(r.success), n_rows[i], n_failed, _named(refs)))
     return out
+
+
+@dataclass
+class RowFailures:
+    """A great-expectations check's failing rows as it reported them: positions in the frame checked, one
+    description each (same order), and its own counts."""
+
+    rows: list[int]
+    refs: list[str]
+    n_failed: int
+    success: bool
+    raised: bool
 
 
 def _named(refs: list[str]) -> str | None:
@@ -386,8 +404,11 @@ def _add_bounds(frame: pd.DataFrame, cat: Catalog, *, by_level: bool) -> None:
 
 
 def validate_tables(observations: pd.DataFrame, panel: pd.DataFrame, cat: Catalog,
-                    indicators: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Run every check; returns the validation table (one row per check)."""
+                    indicators: pd.DataFrame | None = None, run_gx: Callable | None = None) -> pd.DataFrame:
+    """Run every check; returns the validation table (one row per check).
+
+    `run_gx`: what runs a table's great-expectations checks (default `_run_gx`, same signature);
+    validation/partial.py passes one that checks only a rerun's rows and reuses the parent release's."""
     obs = observations.copy(deep=False)  # copy-on-write: the helper columns below do not copy the table
     units, inds, measures = obs["unit_code"].tolist(), obs["indicator"].tolist(), obs["unit"].tolist()
     level = {u: _level(cat, u) for u in set(units)}
@@ -401,14 +422,15 @@ def validate_tables(observations: pd.DataFrame, panel: pd.DataFrame, cat: Catalo
     obs["_gmax"] = [b[1] for b in bounds]
     pan = panel.copy(deep=False)
     _add_bounds(pan, cat, by_level=False)
-    results = _run_gx(obs, observation_checks(cat), "observations", _describe_obs) if len(obs) else []
-    results += _run_gx(pan, panel_checks(cat), "panel", _describe_panel) if len(pan) else []
+    gx = run_gx or _run_gx
+    results = gx(obs, observation_checks(cat), "observations", _describe_obs) if len(obs) else []
+    results += gx(pan, panel_checks(cat), "panel", _describe_panel) if len(pan) else []
     hundred = obs[obs["indicator"] == "structure_primary"].assign(indicator="_hundred", value=100.0)
     results += rule_checks(pd.concat([obs, hundred], ignore_index=True))
     if indicators is not None and len(indicators):
         ind = indicators.copy(deep=False)
         ind["_is_share"] = ind["indicator"].str.endswith("_share_pct") | (ind["indicator"] == "gdp_share_of_zones_pct")
-        results += _run_gx(ind, indicator_checks(), "indicators", _describe_ind)
+        results += gx(ind, indicator_checks(), "indicators", _describe_ind)
         results += indicator_rules(ind)
     frame = pd.DataFrame([r.as_row() for r in results], columns=list(CheckResult.__dataclass_fields__))
     frame["failures"] = frame["failures"].astype(object).where(frame["failures"].notna(), None)

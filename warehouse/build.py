@@ -44,7 +44,7 @@ from warehouse.observations import (
     extract_archived,
 )
 from warehouse.panel import build_panel
-from warehouse.schemas import INDICATORS_CATALOG, OBSERVATIONS, SOURCES, ZONES
+from warehouse.schemas import INDICATORS_CATALOG, OBSERVATIONS, PANEL, SOURCES, ZONES
 from warehouse.zone_year import zone_year
 
 log = logging.getLogger(__name__)
@@ -322,11 +322,17 @@ def indicators_catalog_frame(cat: Catalog) -> pd.DataFrame:
     } for i in cat.indicators.values()], columns=INDICATORS_CATALOG.names)
 
 
-def build_tables(observations: pd.DataFrame, sources: pd.DataFrame, cat: Catalog, policy: str
-                 ) -> dict[str, pd.DataFrame]:
-    """The release tables from the assembled observations and sources (catalog codes or release ids)."""
+def build_tables(observations: pd.DataFrame, sources: pd.DataFrame, cat: Catalog, policy: str,
+                 panel: pd.DataFrame | None = None) -> dict[str, pd.DataFrame]:
+    """The release tables from the assembled observations and sources (catalog codes or release ids).
+
+    `panel`: one built incrementally (warehouse/incremental.py); the tables derived from it are computed from the
+    full frame either way. The panel is in its release form (contract types, key order) in both cases, so a full
+    and an incremental build derive identical tables."""
+    from warehouse.incremental import canonical
+
     observations = release_observations(observations)
-    panel = build_panel(observations, cat, policy)
+    panel = canonical(build_panel(observations, cat, policy), PANEL) if panel is None else panel
     indicators, not_computable = compute_indicators(panel, cat, policy)
     return {
         "zone_year": zone_year(panel, indicators, cat),

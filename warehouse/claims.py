@@ -187,9 +187,13 @@ def _set_on_scopes(c: PaperClaim, zones: list[str], basis: str, scopes: Scopes, 
     if c.indicator == "gdp_share_of_zones_pct":
         total = sum(cells[0].value for _, cells in chosen.values())
         part = sum(chosen[z][1][0].value for z in zones)
+        if not total:
+            return Outcome(missing=[f"{'/'.join(need)} {c.year}: the scopes found sum to 0"])
         return Outcome(value=part / total * 100, scope=label, series_ids=series, inputs=";".join(ids))
     sums = {ind: sum(cells[k].value for _, cells in chosen.values()) for k, ind in enumerate(SECTORS)}
     total = sum(sums.values())
+    if not total:  # no value added in the scopes found (a catalog of other zones): nothing to compare
+        return Outcome(missing=[f"{'/'.join(need)} {c.year}: the scopes found sum to 0"])
     sector = c.indicator.removesuffix("_share_pct")
     top = max(SECTORS, key=lambda k: sums[k])
     if claim_kind(c) == "dominant":

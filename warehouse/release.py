@@ -127,7 +127,11 @@ def read_table(warehouse: Path, release_id: str, name: str) -> pd.DataFrame:
     path = releases_dir(warehouse) / release_id / f"{name}.parquet"
     if not path.exists():
         return pd.DataFrame(columns=TABLES[name].names) if name in TABLES else pd.DataFrame()
-    table = pq.read_table(path)
+    return arrow_frame(pq.read_table(path))
+
+
+def arrow_frame(table: pa.Table) -> pd.DataFrame:
+    """An Arrow table of the contract as read_table returns it (strings as Python objects, dates as ISO strings)."""
     df = table.to_pandas(types_mapper=None)
     for f in table.schema:
         if pa.types.is_date32(f.type):
