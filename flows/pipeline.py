@@ -238,7 +238,7 @@ def publish(settings: RunSettings, staging: str) -> dict:
     """
     from validation.report import validation_html
     from validation.suites import blocking_failures
-    from warehouse.report import build_report, cjk_font
+    from warehouse.report import build_report, cjk_font, parent_charts
 
     logger = _logger()
     cat = _catalog()
@@ -307,7 +307,10 @@ def publish(settings: RunSettings, staging: str) -> dict:
             "checks": len(validation), "blocking_failed": 0,
             "warnings_failed": int((~validation["success"] & (validation["severity"] == "warning")).sum())}
         _notify("report")
-        report = build_report(tables, cat, "borderzones release: report")
+        charts: dict[str, dict] = {}  # a chart whose data is the parent's is not drawn again (report.chart_keys)
+        report = build_report(tables, cat, "borderzones release: report",
+                              previous=parent_charts(settings.warehouse, parent), charts=charts)
+        manifest_extra["report_charts"] = charts
         manifest_extra["report_font"] = cjk_font()  # the report's bytes count in the content hash: say why
         report["report/validation.html"] = validation_html(validation, "Validation report").encode("utf-8")
         outcome = write_release(settings.warehouse, tables, manifest_extra, report)

@@ -187,11 +187,15 @@ def _set_on_scopes(c: PaperClaim, zones: list[str], basis: str, scopes: Scopes, 
     if c.indicator == "gdp_share_of_zones_pct":
         total = sum(cells[0].value for _, cells in chosen.values())
         part = sum(chosen[z][1][0].value for z in zones)
+        if not total:
+            return Outcome(missing=[f"gdp {c.year} sums to 0 over the zones: no share"])
         return Outcome(value=part / total * 100, scope=label, series_ids=series, inputs=";".join(ids))
     sums = {ind: sum(cells[k].value for _, cells in chosen.values()) for k, ind in enumerate(SECTORS)}
     total = sum(sums.values())
     sector = c.indicator.removesuffix("_share_pct")
     top = max(SECTORS, key=lambda k: sums[k])
+    if not total:
+        return Outcome(missing=[f"{'/'.join(need)} {c.year} sum to 0: no share"])
     if claim_kind(c) == "dominant":
         return Outcome(value=sums[top] / total * 100, text=SECTOR_NAMES[top], scope=label, series_ids=series,
                        inputs=";".join(ids))
