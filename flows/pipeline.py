@@ -22,6 +22,7 @@ import shutil  # noqa: E402
 import threading  # noqa: E402
 import time  # noqa: E402
 from collections.abc import Callable  # noqa: E402
+from concurrent.futures import ThreadPoolExecutor  # noqa: E402
 from dataclasses import dataclass, field  # noqa: E402
 from pathlib import Path  # noqa: E402
 
@@ -223,10 +224,10 @@ def fetch_zone_task(zone_label: str, zone_id: str | None, settings: RunSettings,
 
 @task(name="validate", cache_policy=NO_CACHE)
 def validate_task(observations: pd.DataFrame, panel: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFrame:
-    from validation.suites import validate_tables  # great-expectations is slow to import: only here
+    from validation import background  # great-expectations: in a helper process started by `run`, or here
 
     _notify("validate")
-    return validate_tables(observations, panel, _catalog(), indicators)
+    return background.validate(observations, panel, _catalog(), indicators)
 
 
 @flow(name="publish", log_prints=False)
@@ -238,7 +239,7 @@ def publish(settings: RunSettings, staging: str) -> dict:
     """
     from validation.report import validation_html
     from validation.suites import blocking_failures
-    from warehouse.report import build_report, cjk_font, parent_charts
+    from warehouse.report import build_report, cjk_font, draw_charts, parent_charts
 
     logger = _logger()
     cat = _catalog()
@@ -290,7 +291,11 @@ def publish(settings: RunSettings, staging: str) -> dict:
         del fresh_obs, fresh_src  # one copy of the rows at a time
         _notify("build", observations=len(obs))
         tables = build_tables(obs, sources, cat, settings.vintage_policy)
-        validation = _call(validate_task, tables["observations"], tables["panel"], tables["indicators"])
+        # the charts are drawn (or taken from the parent release, report.chart_keys) while the checks run
+        with ThreadPoolExecutor(1, thread_name_prefix="report-charts") as pool:
+            drawing = pool.submit(draw_charts, dict(tables), cat, parent_charts(settings.warehouse, parent))
+            validation = _call(validate_task, tables["observations"], tables["panel"], tables["indicators"])
+            drawn = drawing.result()
         tables["validation"] = validation
         if len(blocking_failures(validation)):
             # the report of a refused release sits beside the releases, never inside one
@@ -307,10 +312,8 @@ def publish(settings: RunSettings, staging: str) -> dict:
             "checks": len(validation), "blocking_failed": 0,
             "warnings_failed": int((~validation["success"] & (validation["severity"] == "warning")).sum())}
         _notify("report")
-        charts: dict[str, dict] = {}  # a chart whose data is the parent's is not drawn again (report.chart_keys)
-        report = build_report(tables, cat, "borderzones release: report",
-                              previous=parent_charts(settings.warehouse, parent), charts=charts)
-        manifest_extra["report_charts"] = charts
+        report = build_report(tables, cat, "borderzones release: report", drawn=drawn)
+        manifest_extra["report_charts"] = drawn[2]  # each chart's key: the next release may reuse it
         manifest_extra["report_font"] = cjk_font()  # the report's bytes count in the content hash: say why
         report["report/validation.html"] = validation_html(validation, "Validation report").encode("utf-8")
         outcome = write_release(settings.warehouse, tables, manifest_extra, report)
@@ -434,8 +437,11 @@ def _run(settings: RunSettings, zone_ids: list[str | None]) -> RefreshResult:
 
 
 def _import_validation() -> None:
+    from validation import background
     from validation.suites import import_gx
 
+    if background.running():  # the helper process validates: nothing to import here
+        return
     try:
         import_gx()
     except Exception:  # the publish step imports it again and reports a failure there
@@ -500,6 +506,9 @@ def annual_refresh(zones: list[str] | None = None, years: tuple[int, int] | None
 
 def run(settings: RunSettings, *, single_zone: bool, engine: str = "prefect") -> RefreshResult:
     """The CLI's entry: the annual refresh or a zone rerun, through Prefect or (engine "plain") without it."""
+    from validation import background
+
+    background.start()  # great-expectations imported in a helper process meanwhile (validation/background.py)
     flow_zone, flow_all = refresh_zone, annual_refresh
     if engine == "prefect" and settings.runner == "dask":
         runner = dask_task_runner(settings)

@@ -765,20 +765,18 @@ def parent_charts(warehouse: Path, release_id: str | None) -> dict[str, dict]:
     return out
 
 
-def build_report(tables: dict[str, pd.DataFrame], cat: Catalog, title: str, *,
-                 previous: dict[str, dict] | None = None, charts: dict[str, dict] | None = None) -> dict[str, bytes]:
-    """The report files, as paths relative to the release folder.
-
-    `previous` (`parent_charts`): charts of the parent release; one whose key (`chart_keys`) is unchanged is
-    reused as it is (the same bytes a redraw gives) instead of drawn. `charts`, when given, receives each chart's
-    key and notes (for the new release's manifest)."""
-    ind, nc, panel = tables["indicators"], tables["not_computable"], tables["panel"]
+def draw_charts(tables: dict[str, pd.DataFrame], cat: Catalog, previous: dict[str, dict] | None = None
+                ) -> tuple[dict[str, bytes], dict[str, list[str]], dict[str, dict]]:
+    """The report's charts: (PNG bytes, notes, {name: {key, notes}}) by chart name. `previous` (`parent_charts`):
+    charts of the parent release; one whose key (`chart_keys`) is unchanged is reused as it is (the same bytes a
+    redraw gives) instead of drawn. Reads only the panel, indicators and observations (the validation table may
+    still be in the making: the pipeline draws while the checks run)."""
+    ind, panel = tables["indicators"], tables["panel"]
     obs = tables.get("observations")
-    claims = _check_claims(ind, nc, cat, panel)
     font = cjk_font()
     layout = coverage_layout(panel, obs, cat, bool(font))
     keys = chart_keys(tables, cat, font, layout)
-    pngs, notes = {}, {}
+    pngs, notes, charts = {}, {}, {}
     with _style(font):
         for name, draw in (("coverage", lambda: draw_coverage(panel, obs, cat, font, layout)),
                            ("figure1", lambda: draw_figure1(panel, ind, cat, font)),
@@ -789,8 +787,23 @@ def build_report(tables: dict[str, pd.DataFrame], cat: Catalog, title: str, *,
             else:
                 fig = draw()
                 pngs[name], notes[name] = _png(fig), figure_notes(fig)
-            if charts is not None:
-                charts[name] = {"key": keys[name], "notes": notes[name]}
+            charts[name] = {"key": keys[name], "notes": notes[name]}
+    return pngs, notes, charts
+
+
+def build_report(tables: dict[str, pd.DataFrame], cat: Catalog, title: str, *,
+                 previous: dict[str, dict] | None = None, charts: dict[str, dict] | None = None,
+                 drawn: tuple | None = None) -> dict[str, bytes]:
+    """The report files, as paths relative to the release folder.
+
+    `previous`: see `draw_charts`; `drawn`: its result when the charts were drawn already. `charts`, when given,
+    receives each chart's key and notes (for the new release's manifest)."""
+    ind, nc, panel = tables["indicators"], tables["not_computable"], tables["panel"]
+    claims = _check_claims(ind, nc, cat, panel)
+    font = cjk_font()
+    pngs, notes, keyed = drawn if drawn is not None else draw_charts(tables, cat, previous)
+    if charts is not None:
+        charts.update(keyed)
     files = {f"report/{name}.png": data for name, data in pngs.items()}
     files |= {
         "report/claims.html": claims_html(claims),
@@ -832,5 +845,5 @@ def build_report(tables: dict[str, pd.DataFrame], cat: Catalog, title: str, *,
 
 __all__ = ["CJK_FONTS", "FIG_YEAR", "REPRODUCED_TOL", "STATUSES", "add_font_files", "build_report", "chart_keys",
            "check_claims", "cjk_font", "claims_csv", "claims_html", "coverage", "coverage_frame", "coverage_layout",
-           "dictionary_html", "dictionary_markdown", "draw_coverage", "draw_figure1", "draw_figure2", "figure1",
-           "figure2", "figure_notes", "md_cell", "parent_charts"]
+           "dictionary_html", "dictionary_markdown", "draw_charts", "draw_coverage", "draw_figure1", "draw_figure2",
+           "figure1", "figure2", "figure_notes", "md_cell", "parent_charts"]
