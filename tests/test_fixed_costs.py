@@ -172,3 +172,38 @@ def test_a_state_that_does_not_match_the_catalog_falls_back_to_a_full_rebuild(ca
     assert _schemas(wh) == {dc.schema_name(first.release_id), dc.schema_name(second.release_id)}
     assert _latest_in_catalog(wh)[:2] == [[(second.release_id,)], 2]
     assert not list(wh.glob(f".{dc.CATALOG_FILE}.tmp-*"))
+
+
+# --- great-expectations in a helper process ----------------------------------------------------------------
+
+def test_the_validation_helper_gives_the_same_table_as_validating_here(cat, tmp_path):
+    import pandas as pd
+
+    from validation import background
+    from validation.suites import validate_tables
+
+    tables = _tables(cat, tmp_path)
+    obs = tables["observations"].copy()
+    obs.loc[obs.index[0], "unit_code"] = "999999"  # a blocking failure, so failing rows are described too
+    here = validate_tables(obs, tables["panel"], cat, tables["indicators"])
+    background.start(even_if_imported=True)
+    try:
+        assert background.running()
+        there = background.validate(obs, tables["panel"], cat, tables["indicators"])
+    finally:
+        background.stop()
+    assert not background.running()
+    pd.testing.assert_frame_equal(there, here)
+    assert not here["success"].all()
+
+
+def test_chart_keys_do_not_depend_on_dtypes(cat, drawn, tmp_path):
+    """A zone rerun builds its tables from rows read back from Parquet (other dtypes, the same values): the keys
+    must be those of the run that drew the charts, or nothing would ever be reused."""
+    _, tables, _, charts, _ = drawn
+    wh = tmp_path / "wh"
+    out = _write(wh, tables)
+    from warehouse.release import read_table
+
+    back = {n: read_table(wh, out.release_id, n) for n in ("observations", "panel", "indicators", "not_computable")}
+    assert chart_keys(back, cat, cjk_font()) == {n: c["key"] for n, c in charts.items()}

@@ -51,10 +51,10 @@ def enabled() -> bool:
     return os.environ.get("BORDERZONES_VALIDATION_PROCESS", "1") not in ("0", "false", "no")
 
 
-def start() -> None:
+def start(*, even_if_imported: bool = False) -> None:
     """Start the helper (once a process) unless great-expectations is here already or it is turned off."""
     global _helper
-    if not enabled() or "great_expectations" in sys.modules:
+    if not enabled() or ("great_expectations" in sys.modules and not even_if_imported):
         return
     with _LOCK:
         if _helper is not None and _helper[0].is_alive():

@@ -698,11 +698,28 @@ def _chart_code() -> str:
     return _code_digest
 
 
+def _canon(v):
+    """A value as the chart sees it, whatever the column's dtype (a frame built in this run and one read back from
+    Parquet hold the same values in different dtypes): missing is None, 2020.0 is 2020, NumPy scalars are Python's."""
+    if v is None or v is pd.NA or v is pd.NaT:
+        return None
+    if hasattr(v, "item") and not isinstance(v, (str, bytes)):
+        v = v.item()
+    if isinstance(v, float):
+        if v != v:
+            return None
+        if v.is_integer():
+            return int(v)
+    return v
+
+
 def _frame_digest(h, df: pd.DataFrame) -> None:
-    h.update(repr([(str(c), str(t)) for c, t in df.dtypes.items()]).encode())
-    h.update(str(len(df)).encode())
-    if len(df):
-        h.update(pd.util.hash_pandas_object(df, index=False).to_numpy().tobytes())
+    """The frame's columns and rows into the hash `h`: values, not dtypes, and rows in a canonical order (the
+    release writer sorts rows by key; the charts look values up by key, so order does not change a pixel)."""
+    h.update(repr([str(c) for c in df.columns]).encode() + f" {len(df)}\n".encode())
+    columns = [[_canon(v) for v in df[c].tolist()] for c in df.columns]
+    for row in sorted(repr(r) for r in zip(*columns, strict=True)):
+        h.update(row.encode() + b"\n")
 
 
 def _font_id(font: str | None) -> str:
