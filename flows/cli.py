@@ -365,11 +365,12 @@ def _refresh(zones, years, warehouse, archive, curated, bundled, policy, verbose
     except (ValueError, CatalogError) as exc:
         err_console.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(2) from None
-    from flows.pipeline import NoBaseRelease
     from warehouse.observations import Selection
     from warehouse.release import base_release
 
     if settings.selection != Selection() and base_release(warehouse) is None:
+        from flows.pipeline import NoBaseRelease
+
         err_console.print(f"[red]error:[/red] {NoBaseRelease(warehouse)}")
         raise typer.Exit(2)
     if not warehouse.exists():
@@ -379,18 +380,22 @@ def _refresh(zones, years, warehouse, archive, curated, bundled, policy, verbose
         from warehouse.build import unchanged_since
 
         rid = unchanged_since(settings, cat)  # a listing and a few hashes: answer before starting Prefect
-        if rid is not None:
-            from flows import pipeline
+        if rid is not None:  # answered without importing Prefect (~3 s) either
             from warehouse.duckdb_catalog import catalog_is_current
+            from warehouse.release import releases_dir
 
             if not catalog_is_current(warehouse):  # a catalog build was killed or failed: redo it now
+                from flows import pipeline
                 from warehouse.release import publish_lock
 
                 with publish_lock(warehouse):
                     pipeline._ensure_catalog(warehouse, pipeline._logger())
-            _print_summary(pipeline.unchanged_result(settings, rid))
+            _print_unchanged(rid, releases_dir(warehouse) / rid)
             return
 
+    from validation import background
+
+    background.start()  # a run will validate: great-expectations imported meanwhile, in a helper process
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/"
                   "{task.total}"), TimeElapsedColumn(), console=err_console, transient=True) as bar:
         n_zones = len(zones) if zones else len(cat.zones) + 1
@@ -840,16 +845,23 @@ def zone_validation_status(validation, cat) -> dict[str, str]:
     return out
 
 
+def _print_unchanged(release_id: str, path: Path, result=None) -> None:
+    console.print(f"no change since {release_id}: the archive, curated files, selection and code are those it "
+                  f"was built from; nothing re-extracted, rebuilt or validated again (--force rebuilds)")
+    if result is not None:
+        _print_fetches(result)
+    else:  # answered before the run, offline only
+        console.print("fetching: off (--offline); the archived copies are used")
+    console.print(f"latest: {path.parent.parent / 'latest'}")
+
+
 def _print_summary(result) -> None:
     from catalog import load_catalog
 
     out = result.outcome
     v = result.validation
     if result.inputs_unchanged:
-        console.print(f"no change since {out.release_id}: the archive, curated files, selection and code are those it "
-                      f"was built from; nothing re-extracted, rebuilt or validated again (--force rebuilds)")
-        _print_fetches(result)
-        console.print(f"latest: {out.path.parent.parent / 'latest'}")
+        _print_unchanged(out.release_id, out.path, result)
         return
     if result.nothing_to_publish:
         _print_fetches(result)

@@ -22,6 +22,7 @@ import shutil  # noqa: E402
 import threading  # noqa: E402
 import time  # noqa: E402
 from collections.abc import Callable  # noqa: E402
+from concurrent.futures import ThreadPoolExecutor  # noqa: E402
 from dataclasses import dataclass, field  # noqa: E402
 from pathlib import Path  # noqa: E402
 
@@ -229,21 +230,21 @@ def validate_task(observations: pd.DataFrame, panel: pd.DataFrame, indicators: p
                   parts: dict | None = None, previous: dict | None = None) -> tuple[pd.DataFrame, dict, str]:
     """The validation table, each row-wise check's failing rows (kept for the next incremental publish) and
     how it was done. With `parts` and `previous` (warehouse/incremental.py): only the rerun's rows are checked
-    row by row, the parent's results are reused for the rest (validation/partial.py)."""
+    row by row, the parent's results are reused for the rest (validation/partial.py). great-expectations runs in
+    the helper process `run` started (validation/background.py), or here."""
+    from validation import background
     from validation.partial import NotCombinable, Partial, Recorder
-    from validation.suites import validate_tables  # great-expectations is slow to import: only here
 
     _notify("validate")
     how = "every row checked"
     if parts is not None and previous is not None:
-        run = Partial(parts, previous)
         try:
-            v = validate_tables(observations, panel, _catalog(), indicators, run)
+            v, run = background.validate(observations, panel, _catalog(), indicators, Partial(parts, previous))
             return v, run.failing, "rows checked: " + ", ".join(f"{t} {n}" for t, n in run.checked_rows.items())
         except NotCombinable as exc:
             how = f"every row checked ({exc})"
-    run = Recorder()
-    return validate_tables(observations, panel, _catalog(), indicators, run), run.failing, how
+    v, run = background.validate(observations, panel, _catalog(), indicators, Recorder())
+    return v, run.failing, how
 
 
 @flow(name="publish", log_prints=False)
@@ -255,7 +256,7 @@ def publish(settings: RunSettings, staging: str) -> dict:
     """
     from validation.report import validation_html
     from validation.suites import blocking_failures
-    from warehouse.report import build_report, cjk_font
+    from warehouse.report import build_report, cjk_font, draw_charts, parent_charts
 
     logger = _logger()
     cat = _catalog()
@@ -324,8 +325,12 @@ def publish(settings: RunSettings, staging: str) -> dict:
             parts = incremental.partition(tables, plan) if stored is not None else None
             if stored is None:
                 logger.info("publish: validating every row (%s)", note)
-        validation, failing, how = _call(validate_task, tables["observations"], tables["panel"], tables["indicators"],
-                                         parts, stored)
+        # the charts are drawn (or taken from the parent release, report.chart_keys) while the checks run
+        with ThreadPoolExecutor(1, thread_name_prefix="report-charts") as pool:
+            drawing = pool.submit(draw_charts, dict(tables), cat, parent_charts(settings.warehouse, parent))
+            validation, failing, how = _call(validate_task, tables["observations"], tables["panel"],
+                                             tables["indicators"], parts, stored)
+            drawn = drawing.result()
         logger.info("publish: validation: %s", how)
         manifest_extra[incremental.MANIFEST_KEY] = incremental.build_fingerprint(cat, settings.vintage_policy)
         manifest_extra["publish"] = {"build": "incremental" if plan else "full", "why": why, "validation": how}
@@ -347,7 +352,8 @@ def publish(settings: RunSettings, staging: str) -> dict:
             "checks": len(validation), "blocking_failed": 0,
             "warnings_failed": int((~validation["success"] & (validation["severity"] == "warning")).sum())}
         _notify("report")
-        report = build_report(tables, cat, "borderzones release: report")
+        report = build_report(tables, cat, "borderzones release: report", drawn=drawn)
+        manifest_extra["report_charts"] = drawn[2]  # each chart's key: the next release may reuse it
         manifest_extra["report_font"] = cjk_font()  # the report's bytes count in the content hash: say why
         report["report/validation.html"] = validation_html(validation, "Validation report").encode("utf-8")
         outcome = write_release(settings.warehouse, tables, manifest_extra, report)
@@ -472,8 +478,11 @@ def _run(settings: RunSettings, zone_ids: list[str | None]) -> RefreshResult:
 
 
 def _import_validation() -> None:
+    from validation import background
     from validation.suites import import_gx
 
+    if background.running():  # the helper process validates: nothing to import here
+        return
     try:
         import_gx()
     except Exception:  # the publish step imports it again and reports a failure there
@@ -538,6 +547,9 @@ def annual_refresh(zones: list[str] | None = None, years: tuple[int, int] | None
 
 def run(settings: RunSettings, *, single_zone: bool, engine: str = "prefect") -> RefreshResult:
     """The CLI's entry: the annual refresh or a zone rerun, through Prefect or (engine "plain") without it."""
+    from validation import background
+
+    background.start()  # great-expectations imported in a helper process meanwhile (validation/background.py)
     flow_zone, flow_all = refresh_zone, annual_refresh
     if engine == "prefect" and settings.runner == "dask":
         runner = dask_task_runner(settings)

@@ -12,6 +12,13 @@ temporary files such a build left are removed.
 Every table and column, in every release schema and in `main`, carries its description as a DuckDB comment,
 English and Chinese in one ("English / 中文"): `SELECT comment FROM duckdb_columns()`, or a BI tool's
 column descriptions.
+
+A run that adds a release does not rebuild every release's schema (`ensure_catalog` → `build_catalog(...,
+incremental=True)`): when the state file matches the catalog file (and the schemas in it), the file is copied
+next to the old one, the new releases' schemas are added (those of releases no longer on disk dropped), the
+`releases` table and the `main` views are redone, and the copy is renamed over the old file, with the same
+state-file protocol. Anything unexpected (no state, a state that does not match the file's schemas, a failed
+copy) falls back to the full rebuild.
 """
 
 from __future__ import annotations
@@ -20,6 +27,7 @@ import json
 import logging
 import os
 import re
+import shutil
 import time
 from pathlib import Path
 
@@ -52,11 +60,12 @@ def catalog_is_current(warehouse: Path) -> bool:
 
 
 def ensure_catalog(warehouse: Path) -> Path | None:
-    """Rebuild catalog.duckdb unless it is current (call while holding the publish lock)."""
+    """Bring catalog.duckdb up to the releases on disk unless it is current (call while holding the publish
+    lock): the new releases' schemas added to a copy of it when its state is known, else a full rebuild."""
     if catalog_is_current(warehouse) or not list_releases(warehouse):
         return None
-    log.info("catalog.duckdb does not hold the current releases: rebuilding it")
-    return build_catalog(warehouse)
+    log.info("catalog.duckdb does not hold the current releases: updating it")
+    return build_catalog(warehouse, incremental=True)
 
 
 def schema_name(release_id: str) -> str:
@@ -66,8 +75,22 @@ def schema_name(release_id: str) -> str:
     return "r_" + re.sub(r"[^a-z0-9]+", "_", release_id.lower())
 
 
-def build_catalog(warehouse: Path) -> Path | None:
-    """Rebuild catalog.duckdb from the releases on disk (call while holding the publish lock)."""
+def _recorded(warehouse: Path) -> list[str] | None:
+    """The releases the state file says catalog.duckdb holds (None: no usable state, or no file)."""
+    try:
+        recorded = json.loads((warehouse / STATE_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    ids = recorded.get("releases") if isinstance(recorded, dict) else None
+    if not (warehouse / CATALOG_FILE).is_file() or not isinstance(ids, list):
+        return None
+    return [str(i) for i in ids]
+
+
+def build_catalog(warehouse: Path, *, incremental: bool = False) -> Path | None:
+    """Rebuild catalog.duckdb from the releases on disk (call while holding the publish lock). `incremental`:
+    start from a copy of the current file when its state file says which releases it holds (and its schemas
+    agree), adding only the missing releases' schemas; otherwise, or on any doubt, rebuild it in full."""
     import duckdb
 
     warehouse = Path(warehouse)
@@ -75,17 +98,23 @@ def build_catalog(warehouse: Path) -> Path | None:
     current = latest_id(warehouse)
     if not ids:
         return None
+    have = _recorded(warehouse) if incremental else None
     for left in warehouse.glob(f".{CATALOG_FILE}.tmp-*"):  # a killed build's (only the lock holder builds)
         left.unlink(missing_ok=True)
     (warehouse / STATE_FILE).unlink(missing_ok=True)  # until the new file is in place, it is not current
     tmp = warehouse / f".{CATALOG_FILE}.tmp-{os.getpid()}"
     try:
-        con = duckdb.connect(str(tmp), config={"storage_compatibility_version": STORAGE_VERSION})
+        con = None
+        if have is not None:
+            con = _copy_of_current(warehouse, tmp, have)
+        if con is None:
+            have = []
+            con = duckdb.connect(str(tmp), config={"storage_compatibility_version": STORAGE_VERSION})
         if pause := os.environ.get("BORDERZONES_FAULT_PAUSE_IN_CATALOG"):
             # fault injection for the crash tests (real processes, SIGKILL): say where we are, then wait
             Path(pause).write_text(str(tmp), encoding="utf-8")
             time.sleep(120)
-        _fill(con, warehouse, ids, current)
+        _fill(con, warehouse, ids, current, have)
     except BaseException:
         for left in warehouse.glob(f"{tmp.name}*"):  # the file and its write-ahead log
             left.unlink(missing_ok=True)
@@ -159,20 +188,61 @@ def _comment(con, kind: str, schema: str, name: str, spec: TableSpec) -> None:
     con.execute(";\n".join(comment_statements(kind, schema, name, spec, _columns(con, schema, name))))
 
 
-def _fill(con, warehouse: Path, ids: list[str], current: str | None) -> None:
+def _copy_of_current(warehouse: Path, tmp: Path, have: list[str]):
+    """A connection to a copy of catalog.duckdb at `tmp` when its schemas are exactly those of the releases
+    `have` (the state file's); None (and no copy left behind) otherwise: the caller rebuilds in full."""
+    import duckdb
+
     try:
+        if storage_version_number(warehouse / CATALOG_FILE) != STORAGE_VERSION_NUMBER:
+            # written by an older version in another storage format: DuckDB 1.x readers need the whole file anew
+            log.info("catalog.duckdb is not in storage version %d: rebuilding it in full", STORAGE_VERSION_NUMBER)
+            return None
+        shutil.copyfile(warehouse / CATALOG_FILE, tmp)
+        con = duckdb.connect(str(tmp))
+    except (OSError, ValueError, duckdb.Error) as exc:
+        log.info("catalog.duckdb could not be copied (%s): rebuilding it in full", exc)
+        for left in warehouse.glob(f"{tmp.name}*"):
+            left.unlink(missing_ok=True)
+        return None
+    try:
+        schemas = {r[0] for r in con.execute(
+            "SELECT schema_name FROM information_schema.schemata WHERE catalog_name = current_database() "
+            "AND schema_name LIKE 'r\\_%' ESCAPE '\\'").fetchall()}
+    except duckdb.Error:
+        schemas = None
+    if schemas != {schema_name(r) for r in have}:
+        log.info("catalog.duckdb does not hold what its state file says: rebuilding it in full")
+        con.close()
+        for left in warehouse.glob(f"{tmp.name}*"):
+            left.unlink(missing_ok=True)
+        return None
+    return con
+
+
+def _fill(con, warehouse: Path, ids: list[str], current: str | None, have: list[str] | tuple = ()) -> None:
+    """Fill `con` with the releases `ids`: the schemas of `have` (already in it) are kept, those of releases no
+    longer on disk dropped; the `releases` table and the `main` views are made anew."""
+    try:
+        for rid in sorted(set(have) - set(ids)):  # pruned since
+            con.execute(f'DROP SCHEMA IF EXISTS "{schema_name(rid)}" CASCADE')
+        for name in TABLES:
+            con.execute(f'DROP VIEW IF EXISTS main."{name}"')
+        con.execute("DROP TABLE IF EXISTS main.releases")
         con.execute("CREATE TABLE releases (release_id VARCHAR, schema_name VARCHAR, created VARCHAR, "
                     "parent VARCHAR, is_latest BOOLEAN, observations BIGINT, panel BIGINT, indicators BIGINT, "
                     "validation_warnings BIGINT)")
         for rid in ids:
             m = read_manifest(warehouse, rid)
             schema = schema_name(rid)
-            con.execute(f'CREATE SCHEMA "{schema}"')
-            for name in TABLES:
-                path = releases_dir(warehouse) / rid / f"{name}.parquet"
-                if path.exists():
-                    con.execute(f'CREATE TABLE "{schema}"."{name}" AS SELECT * FROM read_parquet(?)', [str(path)])
-                    _comment(con, "TABLE", schema, name, TABLES[name])
+            if rid not in have:
+                con.execute(f'CREATE SCHEMA "{schema}"')
+                for name in TABLES:
+                    path = releases_dir(warehouse) / rid / f"{name}.parquet"
+                    if path.exists():
+                        con.execute(f'CREATE TABLE "{schema}"."{name}" AS SELECT * FROM read_parquet(?)',
+                                    [str(path)])
+                        _comment(con, "TABLE", schema, name, TABLES[name])
             rows = m.get("row_counts", {})
             con.execute("INSERT INTO releases VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                         [rid, schema, m.get("created"), m.get("parent"), rid == current, rows.get("observations"),

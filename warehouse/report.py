@@ -10,6 +10,7 @@ Everything is a pure function of the release tables and the fonts on the machine
 
 from __future__ import annotations
 
+import hashlib
 import html
 import io
 import math
@@ -454,12 +455,14 @@ def coverage_frame(panel: pd.DataFrame, observations: pd.DataFrame | None, cat: 
     cells: dict[tuple[str, str, int], list[dict]] = {}
     for r in records(p[["series_id", "indicator", "year", "value", "source_kind", "obs_ids"]]):
         cells.setdefault((r["series_id"], group_of[r["indicator"]], int(r["year"])), []).append(r)
+    by_sid: dict[str, list[tuple[str, int, list[dict]]]] = {}  # in the cells' order, as the scan over them was
+    for (sid, group, year), cell in cells.items():
+        by_sid.setdefault(sid, []).append((group, year, cell))
     rows = []
     for z in cat.zones:
         for scope in scopes.of(z):
-            for (sid, group, year), cell in cells.items():
-                if sid != scope.series_id:
-                    continue
+            for group, year, cell in by_sid.get(scope.series_id, ()):
+                sid = scope.series_id
                 levels = {r["indicator"] for r in cell if r["value"] is not None and not pd.isna(r["value"])}
                 kinds = [k for r in cell for k in str(r["source_kind"] or "").split(";") if k]
                 ids = [i for r in cell for i in str(r["obs_ids"] or "").split(";") if i]
@@ -482,14 +485,9 @@ def _row_label(cat: Catalog, scope: Scope | None, zone_id: str, cjk: bool) -> st
     return f"{zone} · {_units_text(cat, sorted(scope.units, key=list(cat.units).index), cjk)}{tag}"
 
 
-def draw_coverage(panel: pd.DataFrame, observations: pd.DataFrame | None, cat: Catalog, font: str | None = None):
-    """A grid per indicator group: rows are each zone's scopes, columns years; a cell's colour is the kind of
-    source, hatching marks a curated citation (solid: extracted from an archived document), a pale cell a
-    published growth rate without the level, 'k/n' a group with only some indicators; a framed cell is the
-    zone's establishment year, the shaded column the paper's year."""
-    from matplotlib.patches import Patch, Rectangle
-
-    cjk = bool(font)
+def coverage_layout(panel: pd.DataFrame, observations: pd.DataFrame | None, cat: Catalog, cjk: bool
+                    ) -> tuple[pd.DataFrame, list[tuple[str, str | None, str]], list[int]]:
+    """What the coverage chart draws: its cells (`coverage_frame`), its rows (zone, series id, label) and years."""
     scopes = Scopes(panel, cat)
     cov = coverage_frame(panel, observations, cat, scopes)
     rows: list[tuple[str, str | None, str]] = []  # zone, series id (None: no series at all), label
@@ -500,7 +498,19 @@ def draw_coverage(panel: pd.DataFrame, observations: pd.DataFrame | None, cat: C
             rows.append((z, mine[0].series_id if mine else None, _row_label(cat, None, z, cjk)))
         rows += [(z, s.series_id, _row_label(cat, s, z, cjk)) for s in with_data]
     years = sorted(set(cov["year"].tolist()) | {zone.established for zone in cat.zones.values()} | {FIG_YEAR})
-    years = list(range(min(years), max(years) + 1))
+    return cov, rows, list(range(min(years), max(years) + 1))
+
+
+def draw_coverage(panel: pd.DataFrame, observations: pd.DataFrame | None, cat: Catalog, font: str | None = None,
+                  layout: tuple | None = None):
+    """A grid per indicator group: rows are each zone's scopes, columns years; a cell's colour is the kind of
+    source, hatching marks a curated citation (solid: extracted from an archived document), a pale cell a
+    published growth rate without the level, 'k/n' a group with only some indicators; a framed cell is the
+    zone's establishment year, the shaded column the paper's year."""
+    from matplotlib.patches import Patch, Rectangle
+
+    cjk = bool(font)
+    cov, rows, years = layout if layout is not None else coverage_layout(panel, observations, cat, cjk)
     fig = _figure((14, 3.2 + 0.42 * len(rows)))
     axes = fig.subplots(2, 2, sharey=True).ravel()
     pos = {(z, sid): k for k, (z, sid, _) in enumerate(rows)}
@@ -691,19 +701,149 @@ def _figure_block(name: str, title: str, png: bytes, notes: list[str], caption: 
             + "</figcaption></figure>")
 
 
-def build_report(tables: dict[str, pd.DataFrame], cat: Catalog, title: str) -> dict[str, bytes]:
-    """The report files, as paths relative to the release folder."""
-    ind, nc, panel = tables["indicators"], tables["not_computable"], tables["panel"]
+# ------------------------------------------------------------------------------------------------
+# Chart reuse: a chart is drawn again only when what it draws changed
+
+# the code a chart's pixels depend on (with matplotlib's version and the font): a change to any redraws
+_CHART_CODE = ("report.py", "indicators.py", "scopes.py", "schemas.py")
+_code_digest: str | None = None
+
+
+def _chart_code() -> str:
+    global _code_digest
+    if _code_digest is None:
+        import matplotlib
+
+        h = hashlib.sha256(f"matplotlib {matplotlib.__version__}\n".encode())
+        for name in _CHART_CODE:
+            h.update((Path(__file__).parent / name).read_bytes())
+        _code_digest = h.hexdigest()
+    return _code_digest
+
+
+def _canon(v):
+    """A value as the chart sees it, whatever the column's dtype (a frame built in this run and one read back from
+    Parquet hold the same values in different dtypes): missing is None, 2020.0 is 2020, NumPy scalars are Python's."""
+    if v is None or v is pd.NA or v is pd.NaT:
+        return None
+    if hasattr(v, "item") and not isinstance(v, (str, bytes)):
+        v = v.item()
+    if isinstance(v, float):
+        if v != v:
+            return None
+        if v.is_integer():
+            return int(v)
+    return v
+
+
+def _frame_digest(h, df: pd.DataFrame) -> None:
+    """The frame's columns and rows into the hash `h`: values, not dtypes, and rows in a canonical order (the
+    release writer sorts rows by key; the charts look values up by key, so order does not change a pixel)."""
+    h.update(repr([str(c) for c in df.columns]).encode() + f" {len(df)}\n".encode())
+    columns = [[_canon(v) for v in df[c].tolist()] for c in df.columns]
+    for row in sorted(repr(r) for r in zip(*columns, strict=True)):
+        h.update(row.encode() + b"\n")
+
+
+def _font_id(font: str | None) -> str:
+    if not font:
+        return "no CJK font"
+    from matplotlib import font_manager
+
+    path = font_manager.findfont(font, fallback_to_default=False)
+    return f"{font} {path} {os.path.getsize(path)}"
+
+
+def chart_keys(tables: dict[str, pd.DataFrame], cat: Catalog, font: str | None,
+               coverage: tuple | None = None) -> dict[str, str]:
+    """A key per chart: a hash of exactly the data it draws (the coverage chart's cells, rows and years; for
+    Figures 1 and 2 the panel rows of the paper zones' series, their indicators and their catalog entries), the
+    drawing code, matplotlib's version and the font. Equal keys, equal PNG bytes (`_png` fixes the metadata)."""
+    panel, ind = tables["panel"], tables["indicators"]
+    base = f"{_chart_code()}\n{_font_id(font)}\n"
+    cov, rows, years = coverage if coverage is not None else coverage_layout(panel, tables.get("observations"), cat,
+                                                                             bool(font))
+    h = hashlib.sha256(("coverage\n" + base).encode())
+    _frame_digest(h, cov)
+    h.update(repr((rows, years, [(z, cat.zones[z].established) for z in cat.zones])).encode())
+    keys = {"coverage": h.hexdigest()}
+    from warehouse.indicators import _series_for
+    from warehouse.scopes import series_index, zone_scopes
+
+    zones = _paper_zones(cat)
+    index = series_index(panel) if len(panel) else []
+    scopes = [s for z in zones for s in zone_scopes(index, cat, z)]
+    sids = {s.series_id for s in scopes} | {_series_for(cat, z, "paper2022")[0] for z in zones} - {None}
+    units = {u for s in scopes for u in s.units} | {u for z in zones for u in (*cat.zones[z].paper_units,
+                                                                               *cat.zones[z].host_units)}
+    h = hashlib.sha256(base.encode())
+    _frame_digest(h, panel[panel["series_id"].isin(sorted(sids))] if len(panel) else panel)
+    _frame_digest(h, ind[ind["zone_id"].isin([*zones, "ALL"])] if len(ind) else ind)
+    h.update(repr(([(z, cat.zones[z]) for z in zones], [(u, cat.units[u]) for u in cat.units if u in units],
+                   cat.fx_rates.get(FIG_YEAR))).encode())
+    figures = h.hexdigest()
+    keys |= {name: hashlib.sha256(f"{name}\n{figures}".encode()).hexdigest() for name in ("figure1", "figure2")}
+    return keys
+
+
+def parent_charts(warehouse: Path, release_id: str | None) -> dict[str, dict]:
+    """The charts of a release that `build_report` may reuse: name -> {key, notes, png} (from its manifest's
+    `report_charts` and its report/ folder); {} when it has none."""
+    if release_id is None:
+        return {}
+    from warehouse.release import read_manifest, releases_dir
+
+    try:
+        recorded = read_manifest(warehouse, release_id).get("report_charts") or {}
+    except (OSError, ValueError):
+        return {}
+    out = {}
+    for name, c in recorded.items():
+        path = releases_dir(warehouse) / release_id / "report" / f"{name}.png"
+        if isinstance(c, dict) and c.get("key") and path.is_file():
+            out[name] = {"key": c["key"], "notes": list(c.get("notes") or []), "png": path.read_bytes()}
+    return out
+
+
+def draw_charts(tables: dict[str, pd.DataFrame], cat: Catalog, previous: dict[str, dict] | None = None
+                ) -> tuple[dict[str, bytes], dict[str, list[str]], dict[str, dict]]:
+    """The report's charts: (PNG bytes, notes, {name: {key, notes}}) by chart name. `previous` (`parent_charts`):
+    charts of the parent release; one whose key (`chart_keys`) is unchanged is reused as it is (the same bytes a
+    redraw gives) instead of drawn. Reads only the panel, indicators and observations (the validation table may
+    still be in the making: the pipeline draws while the checks run)."""
+    ind, panel = tables["indicators"], tables["panel"]
     obs = tables.get("observations")
-    claims = _check_claims(ind, nc, cat, panel)
     font = cjk_font()
-    pngs, notes = {}, {}
+    layout = coverage_layout(panel, obs, cat, bool(font))
+    keys = chart_keys(tables, cat, font, layout)
+    pngs, notes, charts = {}, {}, {}
     with _style(font):
-        for name, draw in (("coverage", lambda: draw_coverage(panel, obs, cat, font)),
+        for name, draw in (("coverage", lambda: draw_coverage(panel, obs, cat, font, layout)),
                            ("figure1", lambda: draw_figure1(panel, ind, cat, font)),
                            ("figure2", lambda: draw_figure2(panel, ind, cat, font))):
-            fig = draw()
-            pngs[name], notes[name] = _png(fig), figure_notes(fig)
+            prev = (previous or {}).get(name)
+            if prev is not None and prev.get("key") == keys[name] and prev.get("png"):
+                pngs[name], notes[name] = prev["png"], list(prev["notes"])
+            else:
+                fig = draw()
+                pngs[name], notes[name] = _png(fig), figure_notes(fig)
+            charts[name] = {"key": keys[name], "notes": notes[name]}
+    return pngs, notes, charts
+
+
+def build_report(tables: dict[str, pd.DataFrame], cat: Catalog, title: str, *,
+                 previous: dict[str, dict] | None = None, charts: dict[str, dict] | None = None,
+                 drawn: tuple | None = None) -> dict[str, bytes]:
+    """The report files, as paths relative to the release folder.
+
+    `previous`: see `draw_charts`; `drawn`: its result when the charts were drawn already. `charts`, when given,
+    receives each chart's key and notes (for the new release's manifest)."""
+    ind, nc, panel = tables["indicators"], tables["not_computable"], tables["panel"]
+    claims = _check_claims(ind, nc, cat, panel)
+    font = cjk_font()
+    pngs, notes, keyed = drawn if drawn is not None else draw_charts(tables, cat, previous)
+    if charts is not None:
+        charts.update(keyed)
     files = {f"report/{name}.png": data for name, data in pngs.items()}
     files |= {
         "report/claims.html": claims_html(claims),
@@ -747,7 +887,7 @@ def build_report(tables: dict[str, pd.DataFrame], cat: Catalog, title: str) -> d
     return files
 
 
-__all__ = ["CJK_FONTS", "FIG_YEAR", "REPRODUCED_TOL", "STATUSES", "add_font_files", "build_report", "check_claims",
-           "cjk_font", "claims_csv", "claims_html", "coverage", "coverage_frame", "dictionary_html",
-           "dictionary_markdown", "draw_coverage", "draw_figure1", "draw_figure2", "figure1", "figure2",
-           "figure_notes", "md_cell"]
+__all__ = ["CJK_FONTS", "FIG_YEAR", "REPRODUCED_TOL", "STATUSES", "add_font_files", "build_report", "chart_keys",
+           "check_claims", "cjk_font", "claims_csv", "claims_html", "coverage", "coverage_frame", "coverage_layout",
+           "dictionary_html", "dictionary_markdown", "draw_charts", "draw_coverage", "draw_figure1", "draw_figure2",
+           "figure1", "figure2", "figure_notes", "md_cell", "parent_charts"]

@@ -1,0 +1,209 @@
+"""The fixed costs of a refresh: report charts reused from the parent release when what they draw is unchanged,
+and catalog.duckdb updated with the new release's schema instead of rebuilt. Plain functions, no Prefect.
+Tables are built from the SYNTHETIC curated fixture."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from tests.test_release import SYNTHETIC, _tables, _write
+from warehouse import duckdb_catalog as dc
+from warehouse.release import list_releases, publish_lock, read_manifest, releases_dir
+from warehouse.report import build_report, chart_keys, cjk_font
+
+CHARTS = ("coverage", "figure1", "figure2")
+
+
+def _revised(tmp_path: Path, old: str, new: str) -> Path:
+    text = SYNTHETIC.read_text(encoding="utf-8")
+    assert old in text
+    out = tmp_path / f"revised-{len(list(tmp_path.glob('revised-*')))}.csv"
+    out.write_text(text.replace(old, new), encoding="utf-8")
+    return out
+
+
+@pytest.fixture(scope="module")
+def drawn(cat, tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("charts")
+    tables = _tables(cat, tmp)
+    charts: dict = {}
+    files = build_report(tables, cat, "t", charts=charts)
+    previous = {n: {"key": c["key"], "notes": c["notes"], "png": files[f"report/{n}.png"]} for n, c in charts.items()}
+    return tmp, tables, files, charts, previous
+
+
+def _no_drawing(monkeypatch):
+    import warehouse.report as report
+
+    def refuse(*a, **k):
+        raise AssertionError("a chart was drawn again")
+
+    for name in ("draw_coverage", "draw_figure1", "draw_figure2"):
+        monkeypatch.setattr(report, name, refuse)
+
+
+def test_unchanged_inputs_reuse_the_parents_charts_byte_identical(cat, drawn, monkeypatch):
+    _, tables, files, charts, previous = drawn
+    _no_drawing(monkeypatch)  # every chart must come from `previous`
+    again: dict = {}
+    reused = build_report(tables, cat, "t", previous=previous, charts=again)
+    assert reused == files and again == charts
+    assert set(charts) == set(CHARTS) and all(len(c["key"]) == 64 for c in charts.values())
+
+
+def test_a_redraw_gives_the_bytes_a_reuse_gives(cat, drawn):
+    _, tables, files, _, _ = drawn
+    fresh = build_report(tables, cat, "t")  # drawn again, nothing reused
+    assert all(fresh[f"report/{n}.png"] == files[f"report/{n}.png"] for n in CHARTS)
+
+
+def test_changed_inputs_redraw_only_the_charts_that_draw_them(cat, drawn):
+    tmp, _, files, charts, previous = drawn
+    # Ruili's 2020 GDP is drawn in Figure 1 (a value), not in the coverage chart (which only shows that it exists)
+    tables = _tables(cat, tmp, _revised(tmp, "533102,瑞丽市,2020,gdp,201,", "533102,瑞丽市,2020,gdp,203,"))
+    keys = chart_keys(tables, cat, cjk_font())
+    assert keys["coverage"] == charts["coverage"]["key"] and keys["figure1"] != charts["figure1"]["key"]
+    # a stale key never reuses: feed a wrong PNG under the old keys and check only the coverage chart takes it
+    fake = {n: p | {"png": b"\x89PNG stale " + n.encode()} for n, p in previous.items()}
+    out: dict = {}
+    got = build_report(tables, cat, "t", previous=fake, charts=out)
+    assert got["report/coverage.png"] == b"\x89PNG stale coverage"
+    assert got["report/figure1.png"] != files["report/figure1.png"] and got["report/figure1.png"].startswith(b"\x89PNG")
+    assert got["report/figure1.png"] == build_report(tables, cat, "t")["report/figure1.png"]
+    assert {n: c["key"] for n, c in out.items()} == keys
+
+
+def test_a_different_font_or_drawing_code_changes_every_key(cat, drawn, monkeypatch):
+    _, tables, _, charts, _ = drawn
+    import warehouse.report as report
+
+    monkeypatch.setattr(report, "_code_digest", "other drawing code")
+    assert not set(chart_keys(tables, cat, cjk_font()).values()) & {c["key"] for c in charts.values()}
+
+
+# --- catalog.duckdb: one schema added per release ----------------------------------------------------------
+
+def _schemas(wh: Path) -> set[str]:
+    con = duckdb.connect(str(wh / dc.CATALOG_FILE), read_only=True)
+    try:
+        return {r[0] for r in con.execute("SELECT schema_name FROM information_schema.schemata "
+                                          "WHERE schema_name LIKE 'r_%'").fetchall()}
+    finally:
+        con.close()
+
+
+def _latest_in_catalog(wh: Path) -> list:
+    con = duckdb.connect(str(wh / dc.CATALOG_FILE), read_only=True)
+    try:
+        return [con.execute("SELECT release_id FROM releases WHERE is_latest").fetchall(),
+                con.execute("SELECT count(*) FROM releases").fetchone()[0],
+                con.execute("SELECT count(*) FROM panel").fetchone()[0]]
+    finally:
+        con.close()
+
+
+def test_adding_a_release_adds_its_schema_and_the_catalog_holds_exactly_the_releases(cat, tmp_path, monkeypatch):
+    wh = tmp_path / "wh"
+    first = _write(wh, _tables(cat, tmp_path))
+    with publish_lock(wh):
+        dc.ensure_catalog(wh)  # no catalog yet: a full build
+    assert dc.catalog_is_current(wh) and _schemas(wh) == {dc.schema_name(first.release_id)}
+    second = _write(wh, _tables(cat, tmp_path, _revised(tmp_path, "533102,瑞丽市,2020,gdp,201,",
+                                                           "533102,瑞丽市,2020,gdp,203,")))
+    assert not dc.catalog_is_current(wh)
+    created = []
+    real = dc._fill
+
+    def spy(con, warehouse, ids, current, have=()):
+        created.append(sorted(set(ids) - set(have)))
+        return real(con, warehouse, ids, current, have)
+
+    monkeypatch.setattr(dc, "_fill", spy)
+    with publish_lock(wh):
+        dc.ensure_catalog(wh)
+    assert created == [[second.release_id]]  # the first release's tables were not read again
+    assert dc.catalog_is_current(wh)
+    assert _schemas(wh) == {dc.schema_name(r) for r in list_releases(wh)}
+    panel_rows = read_manifest(wh, second.release_id)["row_counts"]["panel"]
+    assert _latest_in_catalog(wh) == [[(second.release_id,)], 2, panel_rows]
+    assert not list(wh.glob(f".{dc.CATALOG_FILE}.tmp-*"))
+    # a pruned release's schema goes too
+    import shutil
+
+    shutil.rmtree(releases_dir(wh) / first.release_id)
+    created.clear()
+    with publish_lock(wh):
+        dc.ensure_catalog(wh)
+    assert created == [[]] and _schemas(wh) == {dc.schema_name(second.release_id)}
+    assert _latest_in_catalog(wh)[:2] == [[(second.release_id,)], 1]
+
+
+@pytest.mark.parametrize("stale", ["wrong releases", "garbage", "no file"])
+def test_a_state_that_does_not_match_the_catalog_falls_back_to_a_full_rebuild(cat, tmp_path, monkeypatch, stale):
+    wh = tmp_path / "wh"
+    first = _write(wh, _tables(cat, tmp_path))
+    with publish_lock(wh):
+        dc.build_catalog(wh)
+    second = _write(wh, _tables(cat, tmp_path, _revised(tmp_path, "533102,瑞丽市,2020,gdp,201,",
+                                                           "533102,瑞丽市,2020,gdp,203,")))
+    state = wh / dc.STATE_FILE
+    if stale == "wrong releases":  # says the catalog holds a release it does not
+        state.write_text(json.dumps({"latest": first.release_id, "releases": ["20200101T000000Z-deadbeef"]}))
+    elif stale == "garbage":
+        state.write_text("{not json")
+    else:
+        (wh / dc.CATALOG_FILE).unlink()
+    created = []
+    real = dc._fill
+
+    def spy(con, warehouse, ids, current, have=()):
+        created.append(sorted(set(ids) - set(have)))
+        return real(con, warehouse, ids, current, have)
+
+    monkeypatch.setattr(dc, "_fill", spy)
+    with publish_lock(wh):
+        dc.ensure_catalog(wh)
+    assert created == [sorted([first.release_id, second.release_id])]  # every release's schema built again
+    assert dc.catalog_is_current(wh)
+    assert _schemas(wh) == {dc.schema_name(first.release_id), dc.schema_name(second.release_id)}
+    assert _latest_in_catalog(wh)[:2] == [[(second.release_id,)], 2]
+    assert not list(wh.glob(f".{dc.CATALOG_FILE}.tmp-*"))
+
+
+# --- great-expectations in a helper process ----------------------------------------------------------------
+
+def test_the_validation_helper_gives_the_same_table_as_validating_here(cat, tmp_path):
+    import pandas as pd
+
+    from validation import background
+    from validation.suites import validate_tables
+
+    tables = _tables(cat, tmp_path)
+    obs = tables["observations"].copy()
+    obs.loc[obs.index[0], "unit_code"] = "999999"  # a blocking failure, so failing rows are described too
+    here = validate_tables(obs, tables["panel"], cat, tables["indicators"])
+    background.start(even_if_imported=True)
+    try:
+        assert background.running()
+        there = background.validate(obs, tables["panel"], cat, tables["indicators"])
+    finally:
+        background.stop()
+    assert not background.running()
+    pd.testing.assert_frame_equal(there, here)
+    assert not here["success"].all()
+
+
+def test_chart_keys_do_not_depend_on_dtypes(cat, drawn, tmp_path):
+    """A zone rerun builds its tables from rows read back from Parquet (other dtypes, the same values): the keys
+    must be those of the run that drew the charts, or nothing would ever be reused."""
+    _, tables, _, charts, _ = drawn
+    wh = tmp_path / "wh"
+    out = _write(wh, tables)
+    from warehouse.release import read_table
+
+    back = {n: read_table(wh, out.release_id, n) for n in ("observations", "panel", "indicators", "not_computable")}
+    assert chart_keys(back, cat, cjk_font()) == {n: c["key"] for n, c in charts.items()}
