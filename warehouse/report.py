@@ -491,14 +491,46 @@ def coverage_layout(panel: pd.DataFrame, observations: pd.DataFrame | None, cat:
     scopes = Scopes(panel, cat)
     cov = coverage_frame(panel, observations, cat, scopes)
     rows: list[tuple[str, str | None, str]] = []  # zone, series id (None: no series at all), label
+    kinds: list[str] = []
     for z in cat.zones:
         mine = scopes.of(z)
         with_data = [s for s in mine if s.series_id in set(cov.loc[cov["zone_id"] == z, "series_id"])]
         if not with_data:  # the zone still gets a row: its host units, empty
             rows.append((z, mine[0].series_id if mine else None, _row_label(cat, None, z, cjk)))
+            kinds.append("host")
         rows += [(z, s.series_id, _row_label(cat, s, z, cjk)) for s in with_data]
+        kinds += [s.kind for s in with_data]
+    rows = _fit_rows(rows, kinds)
     years = sorted(set(cov["year"].tolist()) | {zone.established for zone in cat.zones.values()} | {FIG_YEAR})
     return cov, rows, list(range(min(years), max(years) + 1))
+
+
+MAX_COVERAGE_ROWS = 48  # beyond this the chart is taller than a page and takes minutes to draw (300 zone scopes)
+
+
+def _fit_rows(rows: list[tuple[str, str | None, str]], kinds: list[str], limit: int = MAX_COVERAGE_ROWS
+              ) -> list[tuple[str, str | None, str]]:
+    """The coverage chart's rows within `limit`: first the single host units of zones that also have their host
+    units summed are left out, then the last zones; a last row (zone "", series None) says what was left out.
+
+    >>> rows = [("a", "zone:a", "A"), ("a", "unit:1", "A 1"), ("a", "unit:2", "A 2"), ("b", "zone:b", "B")]
+    >>> _fit_rows(rows, ["host", "host_unit", "host_unit", "host"], limit=3)[-1][2]
+    '… 2 more rows (single host units) not shown: see zone_year and panel'
+    >>> _fit_rows(rows, ["host", "host_unit", "host_unit", "host"], limit=2)[-1][2]
+    '… 3 more rows (single host units, 1 zone) not shown: see zone_year and panel'
+    """
+    if len(rows) <= limit:
+        return rows
+    kept = [r for r, k in zip(rows, kinds, strict=True) if k != "host_unit"]
+    dropped_units = len(rows) - len(kept)
+    zones_cut = 0
+    if len(kept) > limit - 1:  # one row is the note
+        cut = kept[limit - 1:]
+        zones_cut = len({z for z, _, _ in cut} - {z for z, _, _ in kept[:limit - 1]})
+        kept = kept[:limit - 1]
+    what = ", ".join(p for p in ("single host units" if dropped_units else "",
+                                 f"{zones_cut} zone{'s' if zones_cut != 1 else ''}" if zones_cut else "") if p)
+    return [*kept, ("", None, f"… {len(rows) - len(kept)} more rows ({what}) not shown: see zone_year and panel")]
 
 
 def draw_coverage(panel: pd.DataFrame, observations: pd.DataFrame | None, cat: Catalog, font: str | None = None,
@@ -522,7 +554,12 @@ def draw_coverage(panel: pd.DataFrame, observations: pd.DataFrame | None, cat: C
         for k in range(1, len(rows)):
             if rows[k][0] != rows[k - 1][0]:
                 ax.axhline(k - 0.5, color="#999", linewidth=0.6)
-        for k, (z, _, _) in enumerate(rows):
+        for k, (z, _, label) in enumerate(rows):
+            if z not in cat.zones:  # the last row says which rows were left out (_fit_rows)
+                if ax is axes[0]:
+                    ax.text(-0.4, k, label, ha="left", va="center", fontsize=7, color="#444", gid=MISSING_GID,
+                            zorder=5)
+                continue
             est = cat.zones[z].established
             if est in years:
                 ax.add_patch(Rectangle((years.index(est) - 0.46, k - 0.46), 0.92, 0.92, fill=False, ec="black",
@@ -540,7 +577,7 @@ def draw_coverage(panel: pd.DataFrame, observations: pd.DataFrame | None, cat: C
                 ax.text(years.index(r["year"]), k, f"{r['n']}/{r['need']}", ha="center", va="center", fontsize=6,
                         color="black", zorder=4, bbox={"fc": "white", "ec": "none", "pad": 0.6, "alpha": 0.85})
         ax.set_xticks(range(len(years)), [str(y) if (y % 2 == 0) else "" for y in years], fontsize=7)
-        ax.set_yticks(range(len(rows)), [label for _, _, label in rows], fontsize=7)
+        ax.set_yticks(range(len(rows)), [label if z in cat.zones else "" for z, _, label in rows], fontsize=7)
         ax.tick_params(length=0)
         if sub.empty:
             ax.text(0.5, 0.5, f"no {group.split(' (')[0].lower()} in this release", transform=ax.transAxes,
@@ -767,13 +804,13 @@ def chart_keys(tables: dict[str, pd.DataFrame], cat: Catalog, font: str | None,
     _frame_digest(h, cov)
     h.update(repr((rows, years, [(z, cat.zones[z].established) for z in cat.zones])).encode())
     keys = {"coverage": h.hexdigest()}
-    from warehouse.indicators import _series_for
+    from warehouse.indicators import series_for
     from warehouse.scopes import series_index, zone_scopes
 
     zones = _paper_zones(cat)
     index = series_index(panel) if len(panel) else []
     scopes = [s for z in zones for s in zone_scopes(index, cat, z)]
-    sids = {s.series_id for s in scopes} | {_series_for(cat, z, "paper2022")[0] for z in zones} - {None}
+    sids = {s.series_id for s in scopes} | {series_for(cat, z, "paper2022")[0] for z in zones} - {None}
     units = {u for s in scopes for u in s.units} | {u for z in zones for u in (*cat.zones[z].paper_units,
                                                                                *cat.zones[z].host_units)}
     h = hashlib.sha256(base.encode())
