@@ -189,7 +189,7 @@ def test_the_validation_helper_gives_the_same_table_as_validating_here(cat, tmp_
     background.start(even_if_imported=True)
     try:
         assert background.running()
-        there = background.validate(obs, tables["panel"], cat, tables["indicators"])
+        there, _ = background.validate(obs, tables["panel"], cat, tables["indicators"])
     finally:
         background.stop()
     assert not background.running()
