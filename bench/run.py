@@ -9,17 +9,21 @@ bench/corpus.py. Results (medians of --repeat runs) are appended to bench/result
 from __future__ import annotations
 
 import argparse
+import contextlib
 import itertools
 import json
 import multiprocessing as mp
 import os
 import platform
 import shutil
+import signal
+import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -123,14 +127,51 @@ def prefect_startup(env: dict) -> float:
     return timed([sys.executable, "-c", code], env)["wall_s"] - base
 
 
-def refresh_runs(corpus: dict, work: Path, engine: str, runner_args: list[str]) -> dict:
-    env = {**os.environ, "BORDERZONES_CATALOG": corpus["catalog"], "PREFECT_HOME": str(work / "prefect_home")}
-    wh = work / f"warehouse-{engine}"
+@contextlib.contextmanager
+def prefect_server(env: dict) -> Iterator[str]:
+    """A `prefect server start` for the duration (what scheduled and served runs have: no temporary server per
+    run); yields its API URL."""
+    import requests
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    url = f"http://127.0.0.1:{port}/api"
+    proc = subprocess.Popen([str(Path(sys.executable).parent / "prefect"), "server", "start", "--host", "127.0.0.1",
+                             "--port", str(port)], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                if requests.get(f"{url}/health", timeout=2).ok:
+                    break
+            except requests.RequestException:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"prefect server did not start (exit {proc.poll()})")
+            time.sleep(0.5)
+        yield url
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+
+
+def refresh_runs(corpus: dict, work: Path, engine: str, runner_args: list[str], extra_env: dict | None = None,
+                 label: str | None = None) -> dict:
+    env = {**os.environ, "BORDERZONES_CATALOG": corpus["catalog"], "PREFECT_HOME": str(work / "prefect_home"),
+           **(extra_env or {})}
+    label = label or engine
+    wh = work / f"warehouse-{label}"
     shutil.rmtree(wh, ignore_errors=True)
     args = ["--warehouse", str(wh), "--archive", corpus["archive"], "--no-bundled-curated", "--offline",
             "--engine", engine, *runner_args]
     out = {}
-    log = work / f"events-{engine}.jsonl"
+    log = work / f"events-{label}.jsonl"
     log.unlink(missing_ok=True)
     out["cold"] = timed([*CLI, "refresh", *args], {**env, "BORDERZONES_EVENT_LOG": str(log)})
     out["max_gap_s"] = max_gap(log)
@@ -184,6 +225,7 @@ def main() -> None:
     ap.add_argument("--runner", default="sequential", help="sequential | dask")
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--scale-only", action="store_true", help="only the end-to-end refresh (big corpora)")
+    ap.add_argument("--no-server", action="store_true", help="skip the runs against a running Prefect server")
     ap.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "borderzones-bench")
     a = ap.parse_args()
 
@@ -220,6 +262,17 @@ def main() -> None:
                                  for k in runs[0]["phases"]}
         res[engine]["fixed_s"] = fixed_cost(a.work, engine, runner_args if engine == "prefect" else [], a.repeat)
         print(f"{engine}: {res[engine]}", flush=True)
+    if not a.scale_only and not a.no_server:
+        # the same runs against a Prefect server that is already up (scheduled runs, `borderzones serve`)
+        with prefect_server(env) as url:
+            runs = [refresh_runs(corpus, work, "prefect", runner_args, {"PREFECT_API_URL": url}, "prefect_server")
+                    for _ in range(a.repeat)]
+        res["prefect_server"] = {
+            phase: {"wall_s": median([r[phase]["wall_s"] for r in runs]),
+                    "peak_mb": median([r[phase]["peak_mb"] for r in runs])} for phase in ("cold", "warm", "zone")}
+        res["prefect_server"]["phases"] = {k: median([r["phases"][k] for r in runs if k in r["phases"]])
+                                           for k in runs[0]["phases"]}
+        print(f"prefect_server: {res['prefect_server']}", flush=True)
     write_results(res, a)
 
 
@@ -248,6 +301,10 @@ def targets(res: dict) -> list[str]:
             r = res[engine]
             row(f"one-zone rerun / cold, `--engine {engine}` ≤ 25 %", r["zone"]["wall_s"] / r["cold"]["wall_s"],
                 0.25, ".1%")
+    if "prefect_server" in res:
+        r = res["prefect_server"]
+        row("one-zone rerun / cold, `--engine prefect` with a Prefect server running ≤ 25 %",
+            r["zone"]["wall_s"] / r["cold"]["wall_s"], 0.25, ".1%")
     for engine in ("plain", "prefect"):
         if engine in res:
             r = res[engine]
@@ -295,6 +352,12 @@ def write_results(res: dict, a) -> None:
                          f"{r['warm']['wall_s'] / r['cold']['wall_s']:.1%} | {r['zone']['wall_s']:.1f} | "
                          f"{r['zone']['wall_s'] / r['cold']['wall_s']:.1%} | {r.get('fixed_s', float('nan')):.1f} | "
                          f"{r['cold']['peak_mb']:.0f} |")
+    if "prefect_server" in res:
+        r = res["prefect_server"]
+        lines.append(f"| `--engine prefect`, a Prefect server running | {r['cold']['wall_s']:.1f} | "
+                     f"{r['warm']['wall_s']:.1f} | {r['warm']['wall_s'] / r['cold']['wall_s']:.1%} | "
+                     f"{r['zone']['wall_s']:.1f} | {r['zone']['wall_s'] / r['cold']['wall_s']:.1%} | – | "
+                     f"{r['cold']['peak_mb']:.0f} |")
     lines.append("")
     lines += targets(res)
     for engine in ("plain", "prefect"):
