@@ -300,10 +300,13 @@ def _first(exc: Exception) -> str:
 
 def load_registry(cat: Catalog, user_files: tuple[Path, ...] = (), *, bundled: bool = True,
                   environ: dict[str, str] | None = None) -> Registry:
-    """The bundled registry (generated, then hand-written), then $BORDERZONES_SOURCES, then each user file,
-    later ones overriding."""
+    """The bundled registry (generated, then hand-written; the generated part only with the bundled catalog), then
+    $BORDERZONES_SOURCES, then each user file, later ones overriding."""
     env = os.environ if environ is None else environ
-    files = [BUNDLED_REFERENCE_SOURCES, BUNDLED_SOURCES] if bundled else []
+    # the generated reference entries name the bundled catalog's units: another catalog ($BORDERZONES_CATALOG,
+    # the benchmarks' synthetic one) has other units, so they are not its registry
+    ours = Path(cat.data_dir).resolve() == DATA_DIR.resolve()
+    files = ([BUNDLED_REFERENCE_SOURCES] if ours else []) + [BUNDLED_SOURCES] if bundled else []
     files += [Path(env[ENV_VAR])] if env.get(ENV_VAR) else []
     files += [Path(f) for f in user_files]
     listings: dict[tuple, Listing] = {}

@@ -205,3 +205,16 @@ def test_the_report_links_the_sources_page(cat, tmp_path):
     files = build_report(build_tables(obs, src, cat, "latest"), cat, "t")
     assert "href='sources.html'" in files["report/index.html"].decode()
     assert "seen at" in files["report/sources.html"].decode()
+
+
+def test_the_generated_registry_belongs_to_the_bundled_catalog_only(cat, tmp_path):
+    """Another catalog ($BORDERZONES_CATALOG: the benchmarks' synthetic units) has other units: the generated
+    reference entries, which name the bundled units, are not loaded with it (they made every refresh refuse)."""
+    import dataclasses
+
+    from catalog.sources import BUNDLED_REFERENCE_SOURCES, load_registry
+
+    assert str(BUNDLED_REFERENCE_SOURCES) in load_registry(cat, environ={}).files
+    other = dataclasses.replace(cat, data_dir=tmp_path)
+    r = load_registry(other, environ={})
+    assert str(BUNDLED_REFERENCE_SOURCES) not in r.files and not r.sources
