@@ -14,6 +14,7 @@ env.apply()
 
 import contextlib  # noqa: E402 - after the environment defaults, which prefect reads at import
 import json  # noqa: E402
+import sys  # noqa: E402
 import logging  # noqa: E402
 import os  # noqa: E402
 import pickle  # noqa: E402
@@ -27,10 +28,12 @@ from dataclasses import dataclass, field  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import pandas as pd  # noqa: E402
-from prefect import flow, get_run_logger, task  # noqa: E402
-from prefect.artifacts import create_markdown_artifact, create_table_artifact  # noqa: E402
-from prefect.cache_policies import NO_CACHE  # noqa: E402
-from prefect.context import FlowRunContext, TaskRunContext  # noqa: E402
+
+if "prefect" in sys.modules:  # Prefect loads this module (a deployment, a worker): its own Flow objects
+    from prefect import flow, task
+    from prefect.cache_policies import NO_CACHE
+else:  # built on first use: `--engine plain` never imports Prefect (~3 s; flows/deferred.py)
+    from flows.deferred import NO_CACHE, flow, task
 
 from catalog import Catalog, load_catalog  # noqa: E402
 from extractors.archive import Archive  # noqa: E402
@@ -77,11 +80,19 @@ progress: Callable[[str, dict], None] | None = None
 def _in_run() -> bool:
     """True inside a Prefect flow or task run; False when the flows' functions are called plainly
     (`--engine plain`: no Prefect, used by tests with real processes and by benchmarks)."""
+    if "prefect.context" not in sys.modules:  # no run without Prefect; asking would import it
+        return False
+    from prefect.context import FlowRunContext, TaskRunContext
+
     return FlowRunContext.get() is not None or TaskRunContext.get() is not None
 
 
 def _logger():
-    return get_run_logger() if _in_run() else logging.getLogger("borderzones.flows")
+    if _in_run():
+        from prefect import get_run_logger
+
+        return get_run_logger()
+    return logging.getLogger("borderzones.flows")
 
 
 def _call(prefect_callable, *args):
@@ -168,6 +179,8 @@ def collect_zones_task(label: str, batch: int, zone_ids: list[str | None], setti
     collections = [_collect_zone(z, settings, curated, Path(staging), shares[z]) for z in zone_ids]
     documents = [d | {"zone": c.zone_id or "unassigned"} for c in collections for d in c.documents]
     if documents and _in_run():  # one artifact per task (an API call each), made in the task: workers in parallel
+        from prefect.artifacts import create_table_artifact
+
         columns = ("zone", "sha256", "title", "unit_code", "data_year", "status", "observations", "cached")
         create_table_artifact([{k: d[k] for k in columns} for d in documents], key=_artifact_key("documents", label),
                               description=f"Documents of {label} and their status")
@@ -365,6 +378,8 @@ def publish(settings: RunSettings, staging: str) -> dict:
     else:
         logger.info("no change since %s: no new release", outcome.release_id)
     if _in_run():
+        from prefect.artifacts import create_markdown_artifact
+
         create_markdown_artifact(_release_markdown(outcome, validation), key="release-summary",
                                  description="The release this run published")
     return {"release_id": outcome.release_id, "path": str(outcome.path), "created": outcome.created,

@@ -116,6 +116,11 @@ def stop() -> None:
         with contextlib.suppress(OSError):
             conn.send(None)
         conn.close()
-        proc.join(timeout=2)  # idle, it ends at once; still importing (nothing validated), it is killed
+        # it holds nothing to save: ending it now spares the exit the ~1.5 s its interpreter takes to unload
+        # great-expectations (measured); SIGTERM ends a Python process at once, with no cleanup to wait for
+        proc.join(timeout=0.05)
+        if proc.is_alive():
+            proc.terminate()
+            proc.join(timeout=2)
         if proc.is_alive():
             proc.kill()
