@@ -195,6 +195,7 @@ class Archive:
         rebuilt from the bytes where the bytes are sound; every repair or refusal is added to `problems`."""
         if not self.root.exists():
             return
+        index = _SidecarIndex(self.root)
         for folder in sorted(p for p in self.root.iterdir() if p.is_dir() and len(p.name) == 2):
             names = {p.name: p for p in folder.iterdir() if not p.name.startswith(".")}
             for name in sorted(names):
@@ -207,7 +208,7 @@ class Archive:
                 side_path = folder / f"{sha}.json"
                 side = None
                 if f"{sha}.json" in names:
-                    side, why = _read_sidecar(side_path)
+                    side, why = index.read(side_path)
                     if side is not None and why:
                         self._problem(side_path, why)
                     if side is None:
@@ -216,6 +217,7 @@ class Archive:
                     side = self._recover(names[name], side_path, "the document has no sidecar")
                 if side is not None and side.ext == m.group("ext"):
                     yield side
+        index.save()
 
     def _has_document(self, names: dict[str, Path], sha: str) -> bool:
         return any(n.startswith(sha + ".") and not n.endswith(".json") for n in names)
@@ -259,6 +261,60 @@ def _intact(path: Path, sha: str) -> bool:
         return hashlib.sha256(path.read_bytes()).hexdigest() == sha
     except OSError:
         return False
+
+
+class _SidecarIndex:
+    """What the sidecars said when last read, keyed by each file's name, size, modification time and inode:
+    iterating an archive of 20,000 documents parsed 20,000 JSON files (8.7 s of a 2,000-unit zone rerun);
+    with the index it reads one file and stats the rest. A sidecar that changed in any of those is read again,
+    as is any sidecar the index does not hold; only sound sidecars are kept, so every repair and refusal of
+    `Archive.__iter__` happens as before. Stored as JSON (never a pickle: the archive may come from elsewhere)
+    in `<archive>/.sidecar-index` (no .json suffix: globs for sidecars do not meet it); an unreadable or
+    foreign index is ignored and one that cannot be written (a read-only archive) is not written."""
+
+    NAME = ".sidecar-index"
+    VERSION = 1
+
+    def __init__(self, root: Path):
+        self.path = root / self.NAME
+        self.old: dict[str, list] = {}
+        self.new: dict[str, list] = {}
+        try:
+            raw = json.loads(self.path.read_text(encoding="utf-8"))
+            if raw.get("version") == self.VERSION and raw.get("fields") == sorted(_KNOWN):
+                self.old = raw["sidecars"]
+        except (OSError, ValueError, AttributeError, KeyError, TypeError):
+            pass
+
+    def read(self, path: Path) -> tuple[Sidecar | None, str]:
+        try:
+            st = path.stat()
+        except OSError as exc:
+            return None, f"{type(exc).__name__}: {exc}"
+        key = [st.st_size, st.st_mtime_ns, st.st_ino]
+        hit = self.old.get(path.name)
+        if isinstance(hit, list) and len(hit) == 3 and hit[0] == key:
+            try:
+                side = Sidecar(**hit[1])
+            except TypeError:
+                side = None
+            if side is not None:
+                self.new[path.name] = hit
+                return side, hit[2]
+        side, why = _read_sidecar(path)
+        if side is not None:
+            self.new[path.name] = [key, asdict(side), why]
+        return side, why
+
+    def save(self) -> None:
+        if self.new.keys() == self.old.keys() and all(self.new[k] == self.old[k] for k in self.new):
+            return
+        data = json.dumps({"version": self.VERSION, "fields": sorted(_KNOWN), "sidecars": self.new},
+                          ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        try:
+            _atomic_write(self.path, data)
+        except OSError as exc:
+            log.debug("sidecar index not written (%s): the next run reads every sidecar again", exc)
 
 
 def _read_sidecar(path: Path) -> tuple[Sidecar | None, str]:

@@ -14,12 +14,12 @@ env.apply()
 
 import contextlib  # noqa: E402 - after the environment defaults, which prefect reads at import
 import json  # noqa: E402
-import sys  # noqa: E402
 import logging  # noqa: E402
 import os  # noqa: E402
 import pickle  # noqa: E402
 import re  # noqa: E402
 import shutil  # noqa: E402
+import sys  # noqa: E402
 import threading  # noqa: E402
 import time  # noqa: E402
 from collections.abc import Callable  # noqa: E402
