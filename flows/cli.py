@@ -400,6 +400,10 @@ def _refresh(zones, years, warehouse, archive, curated, bundled, policy, verbose
             _print_unchanged(rid, releases_dir(warehouse) / rid)
             return
 
+    if engine == "prefect":
+        from flows import early_server
+
+        early_server.start()  # its server comes up while this process imports Prefect and prepares the run
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/"
                   "{task.total}"), TimeElapsedColumn(), console=err_console, transient=True) as bar:
         n_zones = len(zones) if zones else len(cat.zones) + 1

@@ -575,10 +575,32 @@ def run(settings: RunSettings, *, single_zone: bool, engine: str = "prefect") ->
             return refresh_zone.fn(settings.zones[0], settings.years, settings)
         return annual_refresh.fn(list(settings.zones) if settings.zones else None, settings.years, settings)
     local_workers = settings.runner == "dask" and not settings.dask_address
-    with _api_for_local_workers() if local_workers else contextlib.nullcontext():
+    with _early_server(), _api_for_local_workers() if local_workers else contextlib.nullcontext():
         if single_zone:
             return flow_zone(settings.zones[0], settings.years, settings)
         return flow_all(list(settings.zones) if settings.zones else None, settings.years, settings)
+
+
+@contextlib.contextmanager
+def _early_server():
+    """Run against the temporary server the CLI started early (flows/early_server.py), when it came up and no
+    other server is configured meanwhile; otherwise Prefect starts its own as usual."""
+    from flows import early_server
+
+    url = early_server.api_url()
+    if url is None:
+        yield
+        return
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    if PREFECT_API_URL.value():
+        early_server.stop()
+        yield
+        return
+    _logger().info("Prefect's temporary server was started early: %s", url)
+    _notify("early_prefect_server")
+    with temporary_settings(updates={PREFECT_API_URL: url}):
+        yield
 
 
 @contextlib.contextmanager

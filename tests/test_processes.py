@@ -3,6 +3,7 @@ flows, without starting a Prefect server). Input: the SYNTHETIC curated fixture,
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -137,3 +138,26 @@ def test_a_blocked_release_through_prefect_is_a_message_not_tracebacks(setup):
     assert "blocked:" in out and "231086 东宁市 2020 gdp = 1400000" in out
     assert "Traceback" not in out and len(out.splitlines()) < 20, out
     assert latest_id(wh) == before
+
+
+def _server_processes() -> set[int]:
+    out = subprocess.run(["ps", "-eo", "pid=,args="], capture_output=True, text=True).stdout
+    return {int(line.split()[0]) for line in out.splitlines() if "prefect.server.api.server:create_app" in line}
+
+
+def test_a_prefect_zone_rerun_uses_the_early_server_and_leaves_no_process(setup):
+    wh, cur, args = setup
+    before_servers = _server_processes()
+    events = wh.parent / "events.jsonl"
+    prefect_args = [a for a in args if a not in ("--engine", "plain")]
+    _edit(cur, "231086,东宁市,2020,gdp,140,", "231086,东宁市,2020,gdp,141,")
+    env = {**os.environ, "PREFECT_HOME": str(wh.parent / "prefect_home"), "BORDERZONES_EVENT_LOG": str(events)}
+    env.pop("PREFECT_API_URL", None)
+    r = subprocess.run([*CLI, "zone", "suifenhe_dongning", *prefect_args], cwd=ROOT, capture_output=True,
+                       text=True, timeout=300, env=env)
+    assert r.returncode == 0, r.stdout + r.stderr
+    names = [json.loads(line)["event"] for line in events.read_text(encoding="utf-8").splitlines()]
+    assert "early_prefect_server" in names and names.index("early_prefect_server") < names.index("start")
+    assert _value(wh, latest_id(wh), "unit:231086") == [141.0]
+    time.sleep(0.5)
+    assert _server_processes() <= before_servers  # the temporary server ended with the command

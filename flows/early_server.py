@@ -1,0 +1,119 @@
+"""Prefect's temporary server, started at the beginning of a run instead of at its first flow call.
+
+With no Prefect server configured, Prefect starts a temporary one when a flow is first called: it imports its
+server code into this process (~5 s here) and then waits for the server process to come up (~10 s). Both
+waits sit on the critical path of every `--engine prefect` run. Started here as soon as the command knows it
+will run a flow, the server process comes up while this process imports Prefect and prepares the run; the
+flow call then finds it ready (`api_url`) and talks to it through the ordinary client.
+
+The server is the one Prefect itself would start: its `create_app` factory under uvicorn with the settings
+Prefect gives its temporary server (`PREFECT__SERVER_EPHEMERAL`, no UI), the current profile's settings in its
+environment, ended when this process exits. Nothing is started when a server is configured (PREFECT_API_URL
+in the environment, a profile or a test harness), when temporary servers are turned off, or with
+BORDERZONES_EARLY_PREFECT_SERVER=0; if it does not come up, Prefect's own start-up is used as before.
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import contextvars
+import logging
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+
+log = logging.getLogger(__name__)
+
+_state: dict = {}  # "thread", "process", "url"
+_LOCK = threading.Lock()
+
+
+def enabled() -> bool:
+    return os.environ.get("BORDERZONES_EARLY_PREFECT_SERVER", "1") not in ("0", "false", "no")
+
+
+def start() -> None:
+    """Begin starting the temporary server in a thread (once a process); returns at once."""
+    if not enabled() or os.environ.get("PREFECT_API_URL"):
+        return
+    with _LOCK:
+        if "thread" in _state:
+            return
+        # the thread sees this thread's context: a Prefect test harness or temporary settings active here count
+        ctx = contextvars.copy_context()
+        thread = threading.Thread(target=ctx.run, args=(_start,), name="start-prefect-server", daemon=True)
+        _state["thread"] = thread
+        thread.start()
+
+
+def api_url(timeout: float | None = None) -> str | None:
+    """The started server's API address once it answers; None when none was started or it did not come up."""
+    thread = _state.get("thread")
+    if thread is None:
+        return None
+    thread.join(timeout)
+    return _state.get("url")
+
+
+def _start() -> None:
+    try:
+        from prefect.settings import (
+            PREFECT_API_URL,
+            PREFECT_SERVER_EPHEMERAL_ENABLED,
+            PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS,
+            get_current_settings,
+        )
+
+        if PREFECT_API_URL.value() or not PREFECT_SERVER_EPHEMERAL_ENABLED.value():
+            return
+        profile_env = get_current_settings().to_environment_variables(exclude_unset=True)
+        timeout = float(PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS.value())
+        import prefect
+
+        app_dir = os.path.dirname(os.path.dirname(prefect.__file__))
+        port = _free_port()
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "uvicorn", "--app-dir", app_dir, "--factory",
+             "prefect.server.api.server:create_app", "--host", "127.0.0.1", "--port", str(port),
+             "--log-level", "error", "--lifespan", "on"],
+            env={**os.environ, "PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1",
+                 "PREFECT__SERVER_FINAL": "1", **profile_env})
+        _state["process"] = proc
+        atexit.register(stop)
+        url = f"http://127.0.0.1:{port}/api"
+        opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # loopback: never via a proxy
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline and proc.poll() is None:
+            with contextlib.suppress(OSError), opener.open(f"{url}/health", timeout=2) as response:
+                if response.status == 200:
+                    _state["url"] = url
+                    return
+            time.sleep(0.1)
+        log.warning("Prefect's temporary server did not come up early (exit code %s): Prefect starts its own",
+                    proc.poll())
+        stop()
+    except Exception as exc:  # Prefect starts its own server as before and reports what is wrong
+        log.debug("early Prefect server not started: %s", exc, exc_info=True)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def stop() -> None:
+    proc = _state.pop("process", None)
+    _state.pop("url", None)
+    if proc is None or proc.poll() is not None:
+        return
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
