@@ -492,9 +492,11 @@ def coverage_layout(panel: pd.DataFrame, observations: pd.DataFrame | None, cat:
     cov = coverage_frame(panel, observations, cat, scopes)
     rows: list[tuple[str, str | None, str]] = []  # zone, series id (None: no series at all), label
     kinds: list[str] = []
+    series_of = cov.groupby("zone_id")["series_id"].agg(set).to_dict() if len(cov) else {}
     for z in cat.zones:
         mine = scopes.of(z)
-        with_data = [s for s in mine if s.series_id in set(cov.loc[cov["zone_id"] == z, "series_id"])]
+        have = series_of.get(z, set())
+        with_data = [s for s in mine if s.series_id in have]
         if not with_data:  # the zone still gets a row: its host units, empty
             rows.append((z, mine[0].series_id if mine else None, _row_label(cat, None, z, cjk)))
             kinds.append("host")
