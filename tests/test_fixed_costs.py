@@ -207,3 +207,57 @@ def test_chart_keys_do_not_depend_on_dtypes(cat, drawn, tmp_path):
 
     back = {n: read_table(wh, out.release_id, n) for n in ("observations", "panel", "indicators", "not_computable")}
     assert chart_keys(back, cat, cjk_font()) == {n: c["key"] for n, c in charts.items()}
+
+
+def _prefect_settings(home, url, migrate=True):
+    from types import SimpleNamespace
+
+    secret = SimpleNamespace(get_secret_value=lambda: url)
+    return SimpleNamespace(home=home, server=SimpleNamespace(database=SimpleNamespace(
+        migrate_on_start=migrate, connection_url=secret)))
+
+
+def test_the_early_server_skips_migrations_only_on_the_database_it_migrated(tmp_path):
+    from flows import early_server as es
+
+    db = tmp_path / "prefect.db"
+    url = f"sqlite+aiosqlite:///{db}"
+    assert es._migrated_marker(_prefect_settings(tmp_path, url), "3.9.1") is None  # no database yet
+    db.write_bytes(b"SQLite format 3\0")
+    marker = es._migrated_marker(_prefect_settings(tmp_path, url), "3.9.1")
+    assert marker is not None and es._read_marker(marker["path"]) is None  # never migrated by us: migrate
+    es._write_marker(marker)
+    assert es._read_marker(marker["path"]) == marker["stamp"]  # the next start skips them
+    assert es._migrated_marker(_prefect_settings(tmp_path, url), "3.10.0")["stamp"] != marker["stamp"]
+    db.unlink()
+    db.write_bytes(b"SQLite format 3\0")  # a new database file (a new inode, most file systems)
+    again = es._migrated_marker(_prefect_settings(tmp_path, url), "3.9.1")
+    assert again["stamp"]["inode"] != marker["stamp"]["inode"] or again["stamp"] == marker["stamp"]
+    assert es._migrated_marker(_prefect_settings(tmp_path, url, migrate=False), "3.9.1") is None
+    assert es._migrated_marker(_prefect_settings(tmp_path, "postgresql+asyncpg://x/y"), "3.9.1") is None
+
+
+def _python(code: str, **env) -> str:
+    import os
+    import subprocess
+    import sys
+
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                       env={**os.environ, **env})
+    assert r.returncode == 0, r.stderr
+    return r.stdout.strip()
+
+
+def test_the_plain_engine_path_never_imports_prefect():
+    out = _python("import sys, flows.cli, flows.pipeline as p\n"
+                  "assert callable(p.refresh_zone.fn) and callable(p.collect_zones_task.fn)\n"
+                  "print('prefect' in sys.modules)")
+    assert out == "False"
+
+
+def test_great_expectations_leaves_scipy_and_altair_unloaded_until_used():
+    code = ("import sys, importlib.util\nfrom validation.suites import import_gx\nimport_gx()\n"
+            "print(type(sys.modules['scipy.stats']).__name__, type(sys.modules['altair']).__name__)\n"
+            "import scipy.stats\nprint(scipy.stats.norm.cdf(0))")
+    assert _python(code).splitlines() == ["_LazyModule _LazyModule", "0.5"]
+    assert _python(code, BORDERZONES_LAZY_GX_IMPORT="0").splitlines() == ["module module", "0.5"]

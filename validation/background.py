@@ -30,6 +30,10 @@ _helper = None  # (process, connection)
 
 def _serve(conn) -> None:
     """The helper process: import great-expectations, then validate what it is sent until the pipe closes."""
+    with contextlib.suppress(OSError):
+        # the import competes for the 2 cores with the work that comes before the checks (collecting, Prefect's
+        # server starting): give that work the CPU first; the checks run while the caller waits idle anyway
+        os.nice(10)
     from validation.suites import import_gx, validate_tables
 
     with contextlib.suppress(Exception):  # a failure is reported by the first validation, which imports it again
