@@ -198,10 +198,11 @@ class Archive:
         index = _SidecarIndex(self.root)
         for folder in sorted(p for p in self.root.iterdir() if p.is_dir() and len(p.name) == 2):
             names = {p.name: p for p in folder.iterdir() if not p.name.startswith(".")}
+            documents = {n.split(".", 1)[0] for n in names if not n.endswith(".json")}
             for name in sorted(names):
                 m = _DOC_NAME.match(name)
                 if m is None or m.group("ext") == "json":
-                    if name.endswith(".json") and _DOC_NAME.match(name) and not self._has_document(names, name[:-5]):
+                    if name.endswith(".json") and _DOC_NAME.match(name) and name[:-5] not in documents:
                         self._problem(names[name], "a sidecar without its document: the document is missing")
                     continue
                 sha = m.group("sha")
@@ -218,9 +219,6 @@ class Archive:
                 if side is not None and side.ext == m.group("ext"):
                     yield side
         index.save()
-
-    def _has_document(self, names: dict[str, Path], sha: str) -> bool:
-        return any(n.startswith(sha + ".") and not n.endswith(".json") for n in names)
 
     def _problem(self, path: Path, message: str) -> None:
         problem = ArchiveProblem(str(path), message)

@@ -357,7 +357,8 @@ def publish(settings: RunSettings, staging: str) -> dict:
             raise ValidationBlocked(validation, parent, report_path)
         _notify("write")
         # what changed since the parent (left out of the content hash: identical tables still make no release)
-        tables["changes"] = changes_since(settings.warehouse, parent, tables)
+        tables["changes"] = changes_since(settings.warehouse, parent, tables,
+                                          incremental.changed_rows(plan) if plan is not None else None)
         manifest_extra["documents_lost"] = losses
         manifest_extra["input_documents"] = sorted(s for s, o in zip(sources["source_id"], sources["origin"],
                                                                       strict=True) if o == "archive")

@@ -261,3 +261,25 @@ def test_great_expectations_leaves_scipy_and_altair_unloaded_until_used():
             "import scipy.stats\nprint(scipy.stats.norm.cdf(0))")
     assert _python(code).splitlines() == ["_LazyModule _LazyModule", "0.5"]
     assert _python(code, BORDERZONES_LAZY_GX_IMPORT="0").splitlines() == ["module module", "0.5"]
+
+
+def test_frames_travel_to_the_validation_helper_unchanged():
+    import numpy as np
+    import pandas as pd
+
+    from validation.background import pack, unpack
+
+    df = pd.DataFrame({"text": pd.Series(["x", "y", "z", "w", "v", "u"], dtype=object),
+                       "text_none": pd.Series([None, "y", "中文", None, "", "z"], dtype=object),
+                       "ints": np.arange(6), "floats": [1.0, np.nan, 2, 3, 4, 5],
+                       "mixed": pd.Series([1.5, None, "x", None, 2, 3], dtype=object),
+                       "text_nan": pd.Series(["a", np.nan, "b", None, "c", "d"], dtype=object),
+                       "str_dtype": pd.Series(["p", None, "q", "r", "s", "t"], dtype="str"),
+                       "lists": pd.Series([[1], [2], None, [3], [], [5]], dtype=object)}, index=[5, 3, 1, 0, 2, 4])
+    packed = pack(df)
+    assert packed[0] == "packed" and "text" not in packed[2].columns and "text_nan" in packed[2].columns
+    out = unpack(packed)
+    pd.testing.assert_frame_equal(out, df, check_exact=True)
+    for c in ("text_none", "mixed", "text_nan", "lists"):  # None stays None, NaN stays NaN
+        assert [v is None for v in out[c]] == [v is None for v in df[c]]
+    assert unpack(pack(df[["ints"]]))["ints"].tolist() == list(range(6))  # nothing to pack: the frame itself

@@ -7,6 +7,7 @@ columns of schemas.CHANGES, so `releases diff PARENT CHILD --format csv` prints 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -114,13 +115,21 @@ def _differs_text(a: pd.Series, b: pd.Series) -> np.ndarray:
     return (na != nb) | (~na & ~nb & (a.astype(str).to_numpy() != b.astype(str).to_numpy()))
 
 
-def diff(old: pd.DataFrame, new: pd.DataFrame, table: str) -> pd.DataFrame:
+def diff(old: pd.DataFrame, new: pd.DataFrame, table: str, rows: RowFilter | None = None) -> pd.DataFrame:
     """The rows of `table` added, removed or revised from `old` to `new`, as rows of the CHANGES table (sorted by
     row_id). A revision is a changed value (within 1e-12), growth rate (panel) or categorical value
     (indicators); a row whose numbers stay the same is not listed, even when another source now supplies them.
-    Missing values are None (NaN in the float columns)."""
+    Missing values are None (NaN in the float columns).
+
+    `rows(table, frame)`, when given, picks the rows of either side that may differ (None: all of them): an
+    incremental publish carries every other row from the parent unchanged (warehouse/incremental.py), and
+    comparing 266,000 panel rows for a zone's few thousand took 6 s at 2,000 units."""
     spec = DIFF_SPECS[table]
     old, new = release_keys(old), release_keys(new)  # either may be an older release's (plain unit codes)
+    if rows is not None:
+        pick_old, pick_new = rows(table, old), rows(table, new)
+        old = old if pick_old is None else old[pick_old]
+        new = new if pick_new is None else new[pick_new]
     o, n = _described(old, table), _described(new, table)
     m = o.merge(n, on="_k", how="outer", suffixes=("_old", "_new"), indicator=True, sort=False)
     in_old, in_new = (m["_merge"] != "right_only").to_numpy(), (m["_merge"] != "left_only").to_numpy()
@@ -155,19 +164,24 @@ def diff(old: pd.DataFrame, new: pd.DataFrame, table: str) -> pd.DataFrame:
     return out
 
 
-def changes_between(old: dict[str, pd.DataFrame], new: dict[str, pd.DataFrame]) -> pd.DataFrame:
+RowFilter = Callable[[str, pd.DataFrame], "np.ndarray | None"]
+
+
+def changes_between(old: dict[str, pd.DataFrame], new: dict[str, pd.DataFrame], rows: RowFilter | None = None
+                    ) -> pd.DataFrame:
     """The `changes` table: `diff` of each of CHANGE_TABLES. A table missing from `old` (no parent release)
-    counts as empty, so a first release lists every row as added."""
-    parts = [diff(old.get(t, pd.DataFrame()), new[t], t) for t in CHANGE_TABLES]
+    counts as empty, so a first release lists every row as added. `rows`: see `diff`."""
+    parts = [diff(old.get(t, pd.DataFrame()), new[t], t, rows) for t in CHANGE_TABLES]
     return pd.concat(parts, ignore_index=True) if any(len(p) for p in parts) else parts[0]
 
 
-def changes_since(warehouse: Path, parent: str | None, tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+def changes_since(warehouse: Path, parent: str | None, tables: dict[str, pd.DataFrame],
+                  rows: RowFilter | None = None) -> pd.DataFrame:
     """The `changes` table of a release about to be published on `parent` (None: a first release)."""
     from warehouse.release import read_table
 
     old = {t: read_table(warehouse, parent, t) for t in CHANGE_TABLES} if parent is not None else {}
-    return changes_between(old, tables)
+    return changes_between(old, tables, rows)
 
 
 def zone_label(row: dict, cat: Catalog) -> str:

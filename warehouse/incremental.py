@@ -119,12 +119,27 @@ def build_panel(observations: pd.DataFrame, parent_panel: pd.DataFrame, cat: Cat
 def partition(tables: dict[str, pd.DataFrame], plan: Plan) -> dict[str, np.ndarray]:
     """The rows validation checks row by row: the observations of the rebuilt units (every other row is the
     parent's, carried by build.assemble) and the rebuilt panel rows."""
-    obs, pan = tables["observations"], tables["panel"]
-    ids = _unit_ids(plan)
-    zone_rows = (pan["series_kind"] == "zone").to_numpy()
-    return {"observations": obs["unit_code"].isin(ids).to_numpy(),
-            "panel": np.where(zone_rows, pan["zone_id"].isin(plan.zones).to_numpy(),
-                              pan["unit_code"].isin(ids).to_numpy())}
+    obs = tables["observations"]
+    return {"observations": obs["unit_code"].isin(_unit_ids(plan)).to_numpy(),
+            "panel": _rebuilt_panel_rows(tables["panel"], plan)}
+
+
+def _rebuilt_panel_rows(panel: pd.DataFrame, plan: Plan) -> np.ndarray:
+    """The panel rows of the series the plan rebuilds (`build_panel` carries every other row from the parent)."""
+    zone_rows = (panel["series_kind"] == "zone").to_numpy()
+    return np.where(zone_rows, panel["zone_id"].isin(plan.zones).to_numpy(),
+                    panel["unit_code"].isin(_unit_ids(plan)).to_numpy())
+
+
+def changed_rows(plan: Plan):
+    """For `history.changes_since`: the rows that can differ from the parent's, table by table. Panel rows
+    outside the rebuilt series are the parent's own rows (`build_panel`), so only the rebuilt series of both
+    sides are compared; the indicators are recomputed for every zone and compared whole."""
+
+    def rows(table: str, frame: pd.DataFrame) -> np.ndarray | None:
+        return _rebuilt_panel_rows(frame, plan) if table == "panel" and len(frame) else None
+
+    return rows
 
 
 def _unit_ids(plan: Plan) -> frozenset[str]:
