@@ -13,6 +13,7 @@ from flows import env
 env.apply()
 
 import contextlib  # noqa: E402 - after the environment defaults, which prefect reads at import
+import importlib  # noqa: E402
 import json  # noqa: E402
 import logging  # noqa: E402
 import os  # noqa: E402
@@ -58,7 +59,7 @@ from warehouse.build import (  # noqa: E402
     validate_selection,
     zone_documents,
 )
-from warehouse.history import changes_since  # noqa: E402
+from warehouse.history import CHANGE_TABLES, changes_since  # noqa: E402
 from warehouse.ids import catalog_observations, catalog_sources  # noqa: E402
 from warehouse.observations import Selection, documents_by_unit  # noqa: E402
 from warehouse.release import (  # noqa: E402
@@ -338,9 +339,15 @@ def publish(settings: RunSettings, staging: str) -> dict:
             parts = incremental.partition(tables, plan) if stored is not None else None
             if stored is None:
                 logger.info("publish: validating every row (%s)", note)
-        # the charts are drawn (or taken from the parent release, report.chart_keys) while the checks run
-        with ThreadPoolExecutor(1, thread_name_prefix="report-charts") as pool:
+        # while the checks run (in the validation helper: this process waits on its pipe), what does not depend on
+        # them: the charts are drawn (or taken from the parent release, report.chart_keys), the `changes` table
+        # is computed (what changed since the parent; left out of the content hash: identical tables still make
+        # no release) and DuckDB is imported for the catalog
+        with ThreadPoolExecutor(1, thread_name_prefix="publish-meanwhile") as pool:
             drawing = pool.submit(draw_charts, dict(tables), cat, parent_charts(settings.warehouse, parent))
+            changing = pool.submit(changes_since, settings.warehouse, parent, {t: tables[t] for t in CHANGE_TABLES},
+                                   incremental.changed_rows(plan) if plan is not None else None)
+            pool.submit(importlib.import_module, "duckdb")
             validation, failing, how = _call(validate_task, tables["observations"], tables["panel"],
                                              tables["indicators"], parts, stored)
             drawn = drawing.result()
@@ -356,9 +363,7 @@ def publish(settings: RunSettings, staging: str) -> dict:
             tmp.replace(report_path)
             raise ValidationBlocked(validation, parent, report_path)
         _notify("write")
-        # what changed since the parent (left out of the content hash: identical tables still make no release)
-        tables["changes"] = changes_since(settings.warehouse, parent, tables,
-                                          incremental.changed_rows(plan) if plan is not None else None)
+        tables["changes"] = changing.result()
         manifest_extra["documents_lost"] = losses
         manifest_extra["input_documents"] = sorted(s for s, o in zip(sources["source_id"], sources["origin"],
                                                                       strict=True) if o == "archive")

@@ -176,25 +176,101 @@ def test_a_state_that_does_not_match_the_catalog_falls_back_to_a_full_rebuild(ca
 
 # --- great-expectations in a helper process ----------------------------------------------------------------
 
-def test_the_validation_helper_gives_the_same_table_as_validating_here(cat, tmp_path):
+def test_the_validation_helper_gives_the_same_table_as_validating_here(cat, tmp_path, monkeypatch):
+    import numpy as np
     import pandas as pd
 
     from validation import background
+    from validation.partial import Partial, Recorder
     from validation.suites import validate_tables
 
     tables = _tables(cat, tmp_path)
     obs = tables["observations"].copy()
     obs.loc[obs.index[0], "unit_code"] = "999999"  # a blocking failure, so failing rows are described too
-    here = validate_tables(obs, tables["panel"], cat, tables["indicators"])
+    obs.loc[obs.index[1], "value"] = None  # and a failing row a Recorder keeps (not null)
+    panel, ind = tables["panel"], tables["indicators"]
+    rec_here = Recorder()
+    here = validate_tables(obs, panel, cat, ind, rec_here)
+    parts = {"panel": np.arange(len(panel)) % 2 == 0, "indicators": np.arange(len(ind)) % 3 == 0}
+    part_here = Partial(parts, rec_here.failing)
+    partial_here = validate_tables(obs, panel, cat, ind, part_here)
+    events = tmp_path / "events.jsonl"
+    monkeypatch.setenv("BORDERZONES_EVENT_LOG", str(events))  # a helper started from now inherits it
+    background.stop()  # one an earlier test started would not
     background.start(even_if_imported=True)
     try:
         assert background.running()
-        there, _ = background.validate(obs, tables["panel"], cat, tables["indicators"])
+        there, rec_there = background.validate(obs, panel, cat, ind, Recorder())
+        partial_there, part_there = background.validate(obs, panel, cat, ind, Partial(parts, rec_here.failing))
     finally:
         background.stop()
     assert not background.running()
     pd.testing.assert_frame_equal(there, here)
     assert not here["success"].all()
+    # the suites of panel and indicators ran in the helper's forked copy: what they recorded came back
+    assert [json.loads(line)["event"] for line in events.read_text().splitlines()].count("helper_forked") == 2
+    assert rec_there.failing == rec_here.failing
+    assert set(rec_there.failing) == {"observations", "panel", "indicators"}
+    assert rec_here.failing["observations"]  # not vacuous: failing rows were recorded and carried back
+    pd.testing.assert_frame_equal(partial_there, partial_here)
+    assert part_there.failing == part_here.failing
+    assert part_there.checked_rows == part_here.checked_rows == {"panel": int(parts["panel"].sum()),
+                                                                  "indicators": int(parts["indicators"].sum())}
+
+
+_FAKE_SUITES = """
+import os, sys
+from validation import background
+
+FAIL = {"none": None, "copy": ("panel", True), "here": ("observations", False)}[sys.argv[1]]
+
+class Run:  # a run_gx with state, like validation/partial.py's Recorder
+    def __init__(self):
+        self.seen, self.home = {}, os.getpid()
+    def __call__(self, frame, checks, name, describe):
+        if FAIL is not None and name == FAIL[0] and (os.getpid() != self.home) == FAIL[1]:
+            raise ValueError("failing on purpose: " + name)
+        self.seen[name] = os.getpid()
+        return [name + ":" + str(x) for x in frame]
+    def state(self, tables):
+        return {t: self.seen[t] for t in tables}
+    def absorb(self, state):
+        self.seen.update(state)
+
+suites = {"observations": ([1, 2], None, "observations", None), "panel": ([3], None, "panel", None),
+          "indicators": ([4, 5], None, "indicators", None)}
+run = Run()
+try:
+    out = background.run_suites_forked(run, suites)
+except ValueError as exc:
+    try:
+        os.waitpid(-1, os.WNOHANG)
+        left = "a child left"
+    except ChildProcessError:
+        left = "no child left"
+    print("raised", exc, "/", left)
+else:
+    print(out == {n: [n + ":" + str(x) for x in a[0]] for n, a in suites.items()}, list(out) == list(suites),
+          run.seen["observations"] == run.home, run.seen["panel"] != run.home, run.seen["indicators"] != run.home)
+"""
+
+
+@pytest.mark.parametrize(("fail", "expected"), [
+    ("none", "True True True True True"),  # two suites in the copy, their state absorbed here
+    ("copy", "True True True False False"),  # the copy failed: its suites were run here, same results
+    ("here", "raised failing on purpose: observations / no child left"),  # raises as in turn; the copy ended
+])
+def test_suites_run_two_at_a_time_in_a_forked_copy_with_the_same_outcome(fail, expected, tmp_path):
+    import subprocess
+    import sys
+
+    script = tmp_path / "fake_suites.py"
+    script.write_text(_FAKE_SUITES, encoding="utf-8")
+    root = str(Path(__file__).resolve().parents[1])
+    r = subprocess.run([sys.executable, str(script), fail], capture_output=True, text=True, timeout=120, cwd=root,
+                       env={**__import__("os").environ, "PYTHONPATH": root})
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.strip() == expected.strip()
 
 
 def test_chart_keys_do_not_depend_on_dtypes(cat, drawn, tmp_path):

@@ -73,6 +73,13 @@ class Recorder:
             kept[chk.check] = [[k, ref] for k, ref in zip(keys, rf.refs, strict=True)]
         return results
 
+    def state(self, tables) -> dict:
+        """What checking `tables` recorded, for a copy of this object in another process to `absorb`."""
+        return {"failing": {t: self.failing[t] for t in tables if t in self.failing}}
+
+    def absorb(self, state: dict) -> None:
+        self.failing.update(state["failing"])
+
 
 class Partial(Recorder):
     """A `run_gx` that checks only the rows `parts[table]` marks (a boolean mask over the table as passed to
@@ -127,3 +134,11 @@ class Partial(Recorder):
                                               _named(refs))
             kept[chk.check] = [[keys[p], ref] for p, ref in failing]
         return [by_check[c.check] for c in checks]
+
+    def state(self, tables) -> dict:
+        return super().state(tables) | {"checked_rows": {t: self.checked_rows[t] for t in tables
+                                                         if t in self.checked_rows}}
+
+    def absorb(self, state: dict) -> None:
+        super().absorb(state)
+        self.checked_rows.update(state["checked_rows"])

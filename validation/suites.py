@@ -286,6 +286,33 @@ def import_gx():
     return sys.modules["great_expectations"]
 
 
+def gx_context():
+    """The process's great-expectations context, made on first use (an ephemeral one: each new one makes a
+    temporary docs folder, so there is one per process)."""
+    gx = import_gx()
+    global _GX_CONTEXT
+    if _GX_CONTEXT is None:
+        from great_expectations.data_context.types.base import ProgressBarsConfig
+
+        for name in [n for n in logging.root.manager.loggerDict if n.startswith("great_expectations")]:
+            logging.getLogger(name).setLevel(logging.ERROR)  # "Created temporary directory…" on every context
+        logging.getLogger("great_expectations").setLevel(logging.ERROR)
+        # GX fingerprints every pandas batch below 1 GB (md5 over hash_pandas_object, twice per batch: a quarter
+        # of the validation time at 250,000 rows, measured in bench/results.md); the fingerprint is a batch marker
+        # this pipeline never reads. GX's own threshold turns it off; if GX renames it, this only stops helping.
+        from great_expectations.execution_engine import pandas_execution_engine
+
+        pandas_execution_engine.HASH_THRESHOLD = 0
+        # GX makes a (disabled) tqdm bar per suite, and tqdm starts a monitor thread for the first bar: a thread
+        # that would keep the validation helper from forking (validation/background.py); it only retunes bars
+        import tqdm
+
+        tqdm.tqdm.monitor_interval = 0
+        _GX_CONTEXT = gx.get_context(mode="ephemeral")
+        _GX_CONTEXT.variables.progress_bars = ProgressBarsConfig(globally=False)
+    return _GX_CONTEXT
+
+
 def _run_gx(frame: pd.DataFrame, checks: list[GxCheck], name: str, describe: Callable[[pd.DataFrame], pd.Series],
             rows_out: dict | None = None) -> list[CheckResult]:
     """Run the checks as one great-expectations suite over a frame; `describe` names the failing rows (only
@@ -295,23 +322,10 @@ def _run_gx(frame: pd.DataFrame, checks: list[GxCheck], name: str, describe: Cal
     for incremental publishing (validation/partial.py)."""
     frame = frame.assign(_row=np.arange(len(frame)))
     gx = import_gx()
-    from great_expectations.data_context.types.base import ProgressBarsConfig
     from great_expectations.expectations.row_conditions import Column as GxColumn
-    for name in [n for n in logging.root.manager.loggerDict if n.startswith("great_expectations")]:
-        logging.getLogger(name).setLevel(logging.ERROR)  # "Created temporary directory…" on every context
-    logging.getLogger("great_expectations").setLevel(logging.ERROR)
 
-    # GX fingerprints every pandas batch below 1 GB (md5 over hash_pandas_object, twice per batch: a quarter of
-    # the validation time at 250,000 rows, measured in bench/results.md); the fingerprint is a batch marker this
-    # pipeline never reads. GX's own threshold turns it off; if GX renames it, this line only stops helping.
-    from great_expectations.execution_engine import pandas_execution_engine
-
-    pandas_execution_engine.HASH_THRESHOLD = 0
-    global _GX_CONTEXT, _GX_RUNS
-    if _GX_CONTEXT is None:  # one ephemeral context per process: each new one makes a temporary docs folder
-        _GX_CONTEXT = gx.get_context(mode="ephemeral")
-        _GX_CONTEXT.variables.progress_bars = ProgressBarsConfig(globally=False)
-    ctx = _GX_CONTEXT
+    ctx = gx_context()
+    global _GX_RUNS
     _GX_RUNS += 1
     batch = (ctx.data_sources.add_pandas(f"borderzones_{name}_{_GX_RUNS}").add_dataframe_asset(name)
              .add_batch_definition_whole_dataframe("all").get_batch(batch_parameters={"dataframe": frame}))
@@ -436,12 +450,20 @@ def _add_bounds(frame: pd.DataFrame, cat: Catalog, *, by_level: bool) -> None:
     frame["_max"] = [f[1] for f in found]
 
 
+def run_suites_in_turn(run_gx: Callable, suites: dict[str, tuple]) -> dict[str, list[CheckResult]]:
+    """Each table's great-expectations suite, one after the other (`validate_tables`'s default)."""
+    return {name: run_gx(*args) for name, args in suites.items()}
+
+
 def validate_tables(observations: pd.DataFrame, panel: pd.DataFrame, cat: Catalog,
-                    indicators: pd.DataFrame | None = None, run_gx: Callable | None = None) -> pd.DataFrame:
+                    indicators: pd.DataFrame | None = None, run_gx: Callable | None = None,
+                    run_suites: Callable | None = None) -> pd.DataFrame:
     """Run every check; returns the validation table (one row per check).
 
     `run_gx`: what runs a table's great-expectations checks (default `_run_gx`, same signature);
-    validation/partial.py passes one that checks only a rerun's rows and reuses the parent release's."""
+    validation/partial.py passes one that checks only a rerun's rows and reuses the parent release's.
+    `run_suites(run_gx, suites)`: what runs the tables' suites (name -> `run_gx`'s arguments) and returns each
+    one's results by name (default: one after the other, here); the validation helper runs two at once."""
     obs = observations.copy(deep=False)  # copy-on-write: the helper columns below do not copy the table
     units, inds, measures = obs["unit_code"].tolist(), obs["indicator"].tolist(), obs["unit"].tolist()
     level = {u: _level(cat, u) for u in set(units)}
@@ -455,15 +477,23 @@ def validate_tables(observations: pd.DataFrame, panel: pd.DataFrame, cat: Catalo
     obs["_gmax"] = [b[1] for b in bounds]
     pan = panel.copy(deep=False)
     _add_bounds(pan, cat, by_level=False)
-    gx = run_gx or _run_gx
-    results = gx(obs, observation_checks(cat), "observations", _describe_obs) if len(obs) else []
-    results += gx(pan, panel_checks(cat), "panel", _describe_panel) if len(pan) else []
-    hundred = obs[obs["indicator"] == "structure_primary"].assign(indicator="_hundred", value=100.0)
-    results += rule_checks(pd.concat([obs, hundred], ignore_index=True))
+    suites: dict[str, tuple] = {}
+    if len(obs):
+        suites["observations"] = (obs, observation_checks(cat), "observations", _describe_obs)
+    if len(pan):
+        suites["panel"] = (pan, panel_checks(cat), "panel", _describe_panel)
+    ind = None
     if indicators is not None and len(indicators):
         ind = indicators.copy(deep=False)
         ind["_is_share"] = ind["indicator"].str.endswith("_share_pct") | (ind["indicator"] == "gdp_share_of_zones_pct")
-        results += gx(ind, indicator_checks(), "indicators", _describe_ind)
+        suites["indicators"] = (ind, indicator_checks(), "indicators", _describe_ind)
+    done = (run_suites or run_suites_in_turn)(run_gx or _run_gx, suites)
+    # the table's rows in the order they always had: observations, panel, the rules, indicators, their rules
+    results = done.get("observations", []) + done.get("panel", [])
+    hundred = obs[obs["indicator"] == "structure_primary"].assign(indicator="_hundred", value=100.0)
+    results += rule_checks(pd.concat([obs, hundred], ignore_index=True))
+    if ind is not None:
+        results += done["indicators"]
         results += indicator_rules(ind)
     frame = pd.DataFrame([r.as_row() for r in results], columns=list(CheckResult.__dataclass_fields__))
     frame["failures"] = frame["failures"].astype(object).where(frame["failures"].notna(), None)

@@ -179,13 +179,19 @@ def comment_statements(kind: str, schema: str, name: str, spec: TableSpec, colum
     return out
 
 
-def _columns(con, schema: str, name: str) -> list[str]:
-    return [r[0] for r in con.execute("SELECT column_name FROM duckdb_columns() WHERE schema_name = ? AND "
-                                      "table_name = ? ORDER BY column_index", [schema, name]).fetchall()]
-
-
-def _comment(con, kind: str, schema: str, name: str, spec: TableSpec) -> None:
-    con.execute(";\n".join(comment_statements(kind, schema, name, spec, _columns(con, schema, name))))
+def _comment_all(con, targets: list[tuple[str, str, str, TableSpec]]) -> None:
+    """The COMMENT ON statements of every (kind, schema, name, spec) in `targets`, run as one batch: the columns
+    of all of them are read in one query (a query and an execute per table cost ~13 ms each, 29 tables)."""
+    if not targets:
+        return
+    schemas = sorted({schema for _, schema, _, _ in targets})
+    columns: dict[tuple[str, str], list[str]] = {}
+    for schema, name, column in con.execute(
+            "SELECT schema_name, table_name, column_name FROM duckdb_columns() WHERE schema_name IN "
+            f"({', '.join('?' * len(schemas))}) ORDER BY schema_name, table_name, column_index", schemas).fetchall():
+        columns.setdefault((schema, name), []).append(column)
+    con.execute(";\n".join(stmt for kind, schema, name, spec in targets
+                            for stmt in comment_statements(kind, schema, name, spec, columns.get((schema, name), []))))
 
 
 def _copy_of_current(warehouse: Path, tmp: Path, have: list[str]):
@@ -223,7 +229,10 @@ def _copy_of_current(warehouse: Path, tmp: Path, have: list[str]):
 def _fill(con, warehouse: Path, ids: list[str], current: str | None, have: list[str] | tuple = ()) -> None:
     """Fill `con` with the releases `ids`: the schemas of `have` (already in it) are kept, those of releases no
     longer on disk dropped; the `releases` table and the `main` views are made anew."""
+    comments: list[tuple[str, str, str, TableSpec]] = []
     try:
+        # one transaction: committing each of the ~60 statements on its own cost ~0.25 s at one release
+        con.execute("BEGIN TRANSACTION")
         for rid in sorted(set(have) - set(ids)):  # pruned since
             con.execute(f'DROP SCHEMA IF EXISTS "{schema_name(rid)}" CASCADE')
         for name in TABLES:
@@ -242,7 +251,7 @@ def _fill(con, warehouse: Path, ids: list[str], current: str | None, have: list[
                     if path.exists():
                         con.execute(f'CREATE TABLE "{schema}"."{name}" AS SELECT * FROM read_parquet(?)',
                                     [str(path)])
-                        _comment(con, "TABLE", schema, name, TABLES[name])
+                        comments.append(("TABLE", schema, name, TABLES[name]))
             rows = m.get("row_counts", {})
             con.execute("INSERT INTO releases VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                         [rid, schema, m.get("created"), m.get("parent"), rid == current, rows.get("observations"),
@@ -252,8 +261,10 @@ def _fill(con, warehouse: Path, ids: list[str], current: str | None, have: list[
             for name in TABLES:
                 if (releases_dir(warehouse) / current / f"{name}.parquet").exists():
                     con.execute(f'CREATE VIEW main."{name}" AS SELECT * FROM "{schema_name(current)}"."{name}"')
-                    _comment(con, "VIEW", "main", name, TABLES[name])
-        _comment(con, "TABLE", "main", "releases", RELEASES)
+                    comments.append(("VIEW", "main", name, TABLES[name]))
+        comments.append(("TABLE", "main", "releases", RELEASES))
+        _comment_all(con, comments)
+        con.execute("COMMIT")
         con.execute("CHECKPOINT")
     finally:
         con.close()
