@@ -100,6 +100,8 @@ def test_refresh_rerun_zone_and_blocked_release(prefect_harness, tmp_path):
     assert "blocked" in r.output and "231086 东宁市 2020 gdp = 1400000 CNY_100M" in r.output
     assert latest_id(wh) == second and list_releases(wh) == sorted([first, second])
     assert "release refused" in (wh / "blocked-validation.html").read_text(encoding="utf-8")
+    # the tables it wrote ahead while the checks ran are gone
+    assert not [p.name for p in (wh / "releases").iterdir() if p.name.startswith(".")]
 
     # 5. a zone refreshed from a misbehaving local server named by a --sources file
     from faultserver import FaultServer, Reply

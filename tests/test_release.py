@@ -24,6 +24,8 @@ from warehouse.release import (
     publish_lock,
     read_manifest,
     read_table,
+    releases_dir,
+    stage_tables,
     write_release,
 )
 from warehouse.schemas import CHANGES, OBSERVATIONS, SOURCES, TABLES, VALIDATION
@@ -580,3 +582,37 @@ def test_csv_writer_for_pipes_neutralises_formulas_and_leaves_missing_empty():
     buf = io.BytesIO()
     write_csv_to(pa.table({"a": ["=HYPERLINK(1)", None, "ok"], "v": [1.5, None, 2.0]}), buf, bom=False)
     assert buf.getvalue().decode().splitlines() == ['"a","v"', '"\'=HYPERLINK(1)",1.5', ",", '"ok",2']
+
+
+def test_tables_staged_ahead_make_the_release_a_single_write_makes(cat, tmp_path):
+    """The pipeline writes most tables while the checks run (`stage_tables`), the rest in `write_release`:
+    the release must be the one writing everything at once gives, file for file."""
+    tables = _tables(cat, tmp_path)
+    whole = _write(tmp_path / "whole", tables)
+    wh = tmp_path / "staged"
+    with publish_lock(wh):
+        staged = stage_tables(wh, {n: t for n, t in tables.items() if n not in ("validation", "panel")})
+        assert staged.folder.name.startswith(".tmp-") and (staged.folder / "observations.parquet").exists()
+        assert "panel" not in staged.files
+    parts = _write(wh, tables, staged=staged)
+    assert not staged.folder.exists()  # it became the release
+    assert [p.name for p in releases_dir(wh).iterdir()] == [parts.release_id]  # no temporary folder left
+    a, b = read_manifest(tmp_path / "whole", whole.release_id), read_manifest(wh, parts.release_id)
+    assert a["content_hash"] == b["content_hash"] and a["row_counts"] == b["row_counts"]
+    assert list(a["row_counts"]) == list(b["row_counts"])  # the tables in the same order
+    files = {f: (whole.path / f).read_bytes() for f in a["files"]}
+    assert files.keys() == set(b["files"]) and len(files) > 20
+    differ = [f for f, data in files.items() if (parts.path / f).read_bytes() != data]
+    assert differ == ["datapackage.json"] or differ == []  # only the release id and time inside it may differ
+    assert json.loads(files["datapackage.json"])["resources"] == json.loads(
+        (parts.path / "datapackage.json").read_bytes())["resources"]
+
+
+def test_a_staged_table_the_release_does_not_have_is_refused(cat, tmp_path):
+    tables = _tables(cat, tmp_path)
+    wh = tmp_path / "wh"
+    with publish_lock(wh):
+        staged = stage_tables(wh, {"observations": tables["observations"]})
+        with pytest.raises(ReleaseError, match="staged for this release but not in it"):
+            write_release(wh, {n: t for n, t in tables.items() if n != "observations"}, {}, staged=staged)
+    assert not staged.folder.exists() and list_releases(wh) == []

@@ -172,13 +172,16 @@ def lineage(warehouse: Path, release_id: str | None) -> list[str]:
     return chain
 
 
-def clean_leftovers(warehouse: Path) -> list[str]:
-    """Remove what a crash left (call while holding the lock): half-written `.tmp-*` folders, stray
-    symlinks, and complete releases that were never switched to (newer than latest, not its ancestors)."""
+def clean_leftovers(warehouse: Path, keep: str | None = None) -> list[str]:
+    """Remove what a crash left (call while holding the lock): half-written `.tmp-*` folders (but `keep`, the
+    caller's own), stray symlinks, and complete releases that were never switched to (newer than latest, not its
+    ancestors)."""
     removed = []
     d = releases_dir(warehouse)
     if d.exists():
         for p in d.iterdir():
+            if p.name == keep:
+                continue
             if p.name.startswith(".tmp-") or p.name.startswith(".trash-"):
                 shutil.rmtree(p, ignore_errors=True)
                 removed.append(p.name)
@@ -429,40 +432,78 @@ def _write_file(path: Path, data: bytes) -> None:
         os.fsync(fh.fileno())
 
 
+@dataclass
+class StagedTables:
+    """Tables written ahead into a release's temporary folder (`stage_tables`) for `write_release` to finish."""
+
+    folder: Path
+    files: dict[str, dict] = field(default_factory=dict)  # table -> its Parquet file's sha256 and size
+    csv_files: dict[str, dict] = field(default_factory=dict)
+    row_counts: dict[str, int] = field(default_factory=dict)
+
+    def discard(self) -> None:
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def stage_tables(warehouse: Path, frames: dict[str, pd.DataFrame],
+                 specs: dict[str, TableSpec] | None = None) -> StagedTables:
+    """Write `frames` (each a Parquet file and its CSV twin) into a new temporary release folder, ahead of
+    `write_release(..., staged=…)`: the pipeline writes the tables that do not wait for the checks while the
+    checks run. Call while holding `publish_lock`; `discard` the result if no release follows."""
+    releases_dir(warehouse).mkdir(parents=True, exist_ok=True)
+    staged = StagedTables(releases_dir(warehouse) / f".tmp-{os.getpid()}-{time.time_ns()}")
+    staged.folder.mkdir()
+    try:
+        _write_tables(staged, frames, specs or {n: TABLES[n] for n in frames})
+    except BaseException:
+        staged.discard()
+        raise
+    return staged
+
+
+def _write_tables(staged: StagedTables, frames: dict[str, pd.DataFrame], specs: dict[str, TableSpec]) -> None:
+    # one table at a time, straight to files: the Parquet and CSV bytes of a release are never all in memory
+    for name, spec in specs.items():
+        table = to_arrow(frames[name], spec)
+        staged.files[name] = write_parquet(table, staged.folder / f"{name}.parquet")
+        staged.row_counts[name] = table.num_rows
+        staged.csv_files[name] = write_csv(table, staged.folder / "csv" / f"{name}.csv")
+        del table
+
+
 def write_release(warehouse: Path, frames: dict[str, pd.DataFrame], manifest_extra: dict,
                   extra_files: dict[str, bytes] | None = None, *, specs: dict[str, TableSpec] | None = None,
-                  _crash_after: str | None = None) -> PublishOutcome:
+                  staged: StagedTables | None = None, _crash_after: str | None = None) -> PublishOutcome:
     """Write a release of the given tables unless the latest one has the same content.
 
     Call while holding `publish_lock`. `extra_files` (relative path -> bytes, e.g. the HTML
     validation report) go into the release folder; they count in the content hash like the tables, so
     a report drawn differently (a CJK font installed since, a new chart) makes a new release even when the
-    tables are identical, and identical tables and report make none. `_crash_after` is for tests: raise after the
-    named step ("tables", "rename") to simulate a crash.
+    tables are identical, and identical tables and report make none. `staged` (`stage_tables`): those of the
+    tables written already, from the same frames; the others are written here. `_crash_after` is for tests:
+    raise after the named step ("tables", "rename") to simulate a crash.
     """
     warehouse = Path(warehouse)
     specs = specs or {n: TABLES[n] for n in frames}
-    clean_leftovers(warehouse)
+    clean_leftovers(warehouse, keep=staged.folder.name if staged is not None else None)
     parent = base_release(warehouse)
 
-    # tables go straight to files in a temporary folder, one at a time: the Parquet and CSV bytes of the
-    # release are never all in memory; an unchanged release is recognised by the files' hashes
-    releases_dir(warehouse).mkdir(parents=True, exist_ok=True)
-    tmp = releases_dir(warehouse) / f".tmp-{os.getpid()}-{time.time_ns()}"
-    tmp.mkdir()
+    # tables go straight to files in a temporary folder (see _write_tables); an unchanged release is recognised
+    # by the files' hashes
+    if staged is None:
+        staged = stage_tables(warehouse, {}, {})
+    tmp = staged.folder
     try:
-        row_counts: dict[str, int] = {}
-        files: dict[str, dict] = {}  # table name -> its Parquet file's sha256 and size
-        csv_files: dict[str, dict] = {}
-        for name, spec in specs.items():
-            table = to_arrow(frames[name], spec)
-            files[name] = write_parquet(table, tmp / f"{name}.parquet")
-            row_counts[name] = table.num_rows
-            csv_files[name] = write_csv(table, tmp / "csv" / f"{name}.csv")
-            del table
+        if extra := sorted(set(staged.files) - set(specs)):
+            raise ReleaseError(f"tables staged for this release but not in it: {extra}")
+        _write_tables(staged, frames, {n: spec for n, spec in specs.items() if n not in staged.files})
     except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
+        staged.discard()
         raise
+    # in the order of `specs`, whichever were staged first (the data package lists them in this order)
+    files = {n: staged.files[n] for n in specs}
+    csv_files = {n: staged.csv_files[n] for n in specs}
+    row_counts = {n: staged.row_counts[n] for n in specs}
     chash = content_hash({n: f["sha256"] for n, f in files.items()}
                          | {rel: hashlib.sha256(data).hexdigest() for rel, data in (extra_files or {}).items()})
     if parent is not None and read_manifest(warehouse, parent).get("content_hash") == chash:
