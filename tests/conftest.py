@@ -53,3 +53,20 @@ def prefect_harness(tmp_path_factory):
 
     with prefect_test_harness(server_startup_timeout=120):
         yield
+
+
+@pytest.fixture(autouse=True)
+def _no_log_handler_on_a_closed_stream():
+    """A CLI run under CliRunner sets up Prefect's logging while stdout/stderr are the runner's buffers; its
+    console handler keeps the buffer, which the runner closes. A later test that logs (pdfminer warns about a
+    broken PDF) then printed "--- Logging error ---" into its own output: a failure that depended on test order
+    (`pytest tests/test_flows.py tests/test_reader_faults.py`). One process is one command for real users, so
+    only the tests need this: such handlers are dropped after each test."""
+    import logging
+
+    yield
+    for logger in [logging.getLogger(), *(logging.getLogger(n) for n in list(logging.root.manager.loggerDict))]:
+        for handler in list(getattr(logger, "handlers", ())):
+            stream = getattr(handler, "stream", None) or getattr(getattr(handler, "console", None), "file", None)
+            if getattr(stream, "closed", False):
+                logger.removeHandler(handler)
