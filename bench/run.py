@@ -207,6 +207,20 @@ def median(values: list[float]) -> float:
     return statistics.median(values) if values else float("nan")
 
 
+def code_version() -> str:
+    """The commit the benchmarked code is at, and whether files other than bench/results.md differ from it."""
+    root = Path(__file__).resolve().parents[1]
+    try:
+        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=root, capture_output=True, text=True,
+                              timeout=30, check=True).stdout.strip()
+        status = subprocess.run(["git", "status", "--porcelain"], cwd=root, capture_output=True, text=True,
+                                timeout=30, check=True).stdout.splitlines()
+    except (OSError, subprocess.SubprocessError):
+        return "unknown (not a git checkout)"
+    changed = [line[3:] for line in status if line[3:] != "bench/results.md"]
+    return f"commit {head}" + (f" with uncommitted changes ({', '.join(changed[:5])})" if changed else "")
+
+
 def machine() -> str:
     mem = ""
     try:
@@ -242,7 +256,7 @@ def main() -> None:
     os.environ["BORDERZONES_CATALOG"] = corpus["catalog"]
     runner_args = ["--runner", a.runner, "--workers", str(a.workers)] if a.runner != "sequential" else []
 
-    res: dict = {"corpus": corpus, "runner": a.runner, "workers": a.workers}
+    res: dict = {"corpus": corpus, "runner": a.runner, "workers": a.workers, "code": code_version()}
     if not a.scale_only:
         one = [extraction(Path(corpus["archive"]), 1) for _ in range(a.repeat)]
         allc = [extraction(Path(corpus["archive"]), os.cpu_count() or 1) for _ in range(a.repeat)]
@@ -330,7 +344,8 @@ def write_results(res: dict, a) -> None:
     lines = [f"\n## {datetime.now(UTC):%Y-%m-%d %H:%M} UTC — {c['units']} units × {c['years']} years "
              f"({c['html']} HTML, {c['pdf']} PDF), runner {res['runner']}"
              + (f" ({res['workers']} workers)" if res["runner"] != "sequential" else "") + f", medians of {a.repeat}",
-             "", f"Machine: {machine()}", ""]
+             "", f"Machine: {machine()}", "", f"Code: {res['code']}" + (
+                 "" if code_version() == res["code"] else f"; **changed during the run** (now {code_version()})"), ""]
     if "extract_1" in res:
         e1, ea = res["extract_1"], res["extract_all"]
         lines += [
