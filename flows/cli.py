@@ -498,7 +498,7 @@ def _quiet_expected_failures() -> None:
 
 @app.command()
 def report(
-    release: Annotated[str | None, typer.Argument(help="Release id (default: latest).")] = None,
+    release: Annotated[str, typer.Argument(help="Release id, or latest (the default).")] = "latest",
     warehouse: WarehouseOpt = Path("warehouse"),
 ) -> None:
     """(Re)write report/ of a release: Figures 1 and 2, the paper's claims, the data dictionary, index.html."""
@@ -506,15 +506,11 @@ def report(
 
     from catalog import load_catalog
     from validation.report import validation_html
-    from warehouse.release import latest_id, list_releases, read_table, rehash_files, releases_dir
+    from warehouse.release import read_table, rehash_files, releases_dir
     from warehouse.report import build_report
     from warehouse.schemas import TABLES
 
-    rid = release or latest_id(warehouse)
-    if rid is None or rid not in list_releases(warehouse):
-        known = ", ".join(list_releases(warehouse)) or "none"
-        err_console.print(f"[red]error:[/red] no release {release or '(latest)'} in {warehouse}; releases: {known}")
-        raise typer.Exit(2)
+    rid = _release_or_exit(warehouse, release)
     folder = releases_dir(warehouse) / rid
     tables = {name: read_table(warehouse, rid, name) for name in TABLES}
     files = build_report(tables, load_catalog(), f"borderzones release {rid}: report")

@@ -83,8 +83,12 @@ def test_report_command_rewrites_a_release_report(tables, tmp_path):
     r = CliRunner().invoke(app, ["report", "--warehouse", str(tmp_path)])
     assert r.exit_code == 0, r.output
     assert (out.path / "report" / "index.html").exists() and (out.path / "report" / "figure2.png").exists()
+    (out.path / "report" / "index.html").unlink()
+    r = CliRunner().invoke(app, ["report", "latest", "--warehouse", str(tmp_path)])  # the word, as elsewhere
+    assert r.exit_code == 0, r.output
+    assert (out.path / "report" / "index.html").exists()
     r = CliRunner().invoke(app, ["report", "nope", "--warehouse", str(tmp_path)])
-    assert r.exit_code == 2 and "no release nope" in r.output
+    assert r.exit_code == 2 and "no release 'nope'" in r.output
 
 
 def test_a_claim_lacking_inputs_on_its_basis_is_computed_on_the_zones_own_scope(cat, tmp_path):
