@@ -564,7 +564,7 @@ def draw_coverage(panel: pd.DataFrame, observations: pd.DataFrame | None, cat: C
                 continue
             est = cat.zones[z].established
             if est in years:
-                ax.add_patch(Rectangle((years.index(est) - 0.46, k - 0.46), 0.92, 0.92, fill=False, ec="black",
+                ax.add_artist(Rectangle((years.index(est) - 0.46, k - 0.46), 0.92, 0.92, fill=False, ec="black",
                                        lw=1.0, zorder=3))
         sub = cov[cov["group"] == group]
         for r in sub.to_dict("records"):
@@ -572,7 +572,7 @@ def draw_coverage(panel: pd.DataFrame, observations: pd.DataFrame | None, cat: C
             if k is None:
                 continue
             colour = SOURCE_CLASSES[r["source_class"]][2] if r["source_class"] < len(SOURCE_CLASSES) else "#999"
-            ax.add_patch(Rectangle((years.index(r["year"]) - 0.4, k - 0.4), 0.8, 0.8, fc=colour,
+            ax.add_artist(Rectangle((years.index(r["year"]) - 0.4, k - 0.4), 0.8, 0.8, fc=colour,
                                    alpha=0.35 if r["rate_only"] else 1.0, ec="white",
                                    hatch=None if r["extracted"] else "///", lw=0, zorder=2))
             if 0 < r["n"] < r["need"]:
