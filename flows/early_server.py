@@ -2,17 +2,19 @@
 
 With no Prefect server configured, Prefect starts a temporary one when a flow is first called: it imports its
 server code into this process (~5 s here) and then waits for the server process to come up (~10 s). Both
-waits sit on the critical path of every `--engine prefect` run. Started here as soon as the command knows it
-will run a flow, the server process comes up while this process imports Prefect and prepares the run; the
-flow call then finds it ready (`api_url`) and talks to it through the ordinary client.
+waits sit on the critical path of every `--engine prefect` run. Here the server process is started by the
+command's entry point (`spawn`, flows/entry.py) before this process imports anything of Prefect's, or, when the
+CLI is run otherwise, as soon as the command knows it will run a flow (`start`); it comes up while this process
+imports Prefect and prepares the run, and the flow call finds it ready (`api_url`) and talks to it through the
+ordinary client.
 
 The server is the one Prefect itself would start: its `create_app` factory under uvicorn with the settings
-Prefect gives its temporary server (`PREFECT__SERVER_EPHEMERAL`, no UI), the current profile's settings in its
-environment, ended when this process exits. Nothing is started when a server is configured (PREFECT_API_URL
-in the environment, a profile or a test harness), when temporary servers are turned off, or with
-BORDERZONES_EARLY_PREFECT_SERVER=0; if it does not come up, Prefect's own start-up is used as before. Once
-its SQLite database has been migrated by this Prefect version, later servers skip the migrations
-(`_migrated_marker`).
+Prefect gives its temporary server (`PREFECT__SERVER_EPHEMERAL`, no UI) and the current profile's settings,
+ended when this process exits, and ending by itself when this process is gone (killed). Nothing is started
+when a server is configured (PREFECT_API_URL in the environment, a profile or a test harness: the spawned
+process sees it and leaves), when temporary servers are turned off, or with BORDERZONES_EARLY_PREFECT_SERVER=0;
+if it does not come up, Prefect's own start-up is used as before. Once its SQLite database has been migrated
+by this Prefect version, later servers skip the migrations (`_migrated_marker`).
 """
 
 from __future__ import annotations
@@ -40,8 +42,28 @@ def enabled() -> bool:
     return os.environ.get("BORDERZONES_EARLY_PREFECT_SERVER", "1") not in ("0", "false", "no")
 
 
+# the server process's environment: what Prefect gives its own temporary server
+SERVER_ENV = {"PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1", "PREFECT__SERVER_FINAL": "1"}
+FACTORY = "prefect.server.api.server:create_app"
+NOT_WANTED = 3  # the server process's exit code when a server is configured or temporary servers are off
+
+
+def spawn() -> None:
+    """Start the server process now, from the command's entry point (flows/entry.py), before this process
+    imports anything of Prefect's: the process works out Prefect's settings itself (`serve`), so its start-up
+    overlaps this process's imports from the first moment (measured: it answered ~3 s earlier than when started
+    by `start` after `import prefect.settings` here). `start` then waits for it instead of starting one. When a
+    server is configured in a profile the process leaves at once (`NOT_WANTED`) and Prefect uses that server."""
+    if not enabled() or os.environ.get("PREFECT_API_URL"):
+        return
+    with _LOCK:
+        if "process" not in _state and "thread" not in _state:
+            _launch({})
+
+
 def start() -> None:
-    """Begin starting the temporary server in a thread (once a process); returns at once."""
+    """Begin starting the temporary server in a thread (once a process), or waiting for the one `spawn`
+    started; returns at once."""
     if not enabled() or os.environ.get("PREFECT_API_URL"):
         return
     with _LOCK:
@@ -63,37 +85,32 @@ def api_url(timeout: float | None = None) -> str | None:
     return _state.get("url")
 
 
+def _launch(env: dict[str, str]) -> None:
+    """Start the server process (`serve`) on a free port, with this process's import path and garbage
+    collector thresholds (flows/env.py `tune_gc`: its import is 1–2 s shorter with full collections rarer)."""
+    import gc
+
+    port = _free_port()
+    path = [p or os.getcwd() for p in sys.path]
+    code = (f"import gc; gc.set_threshold{gc.get_threshold()!r}; import sys; sys.path[:] = sys.argv[3:]; "
+            "from flows.early_server import serve; serve(int(sys.argv[1]), sys.argv[2])")
+    proc = subprocess.Popen([sys.executable, "-c", code, str(port), FACTORY, *path],
+                            env={**os.environ, **SERVER_ENV, **env}, stdin=subprocess.DEVNULL)
+    _state["process"], _state["port"] = proc, port
+    atexit.register(stop)
+
+
 def _start() -> None:
     try:
-        from prefect.settings import (
-            PREFECT_API_URL,
-            PREFECT_SERVER_EPHEMERAL_ENABLED,
-            PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS,
-            get_current_settings,
-        )
+        if "process" not in _state:  # not spawned by the entry point: check the settings here, then start it
+            from prefect.settings import PREFECT_API_URL, PREFECT_SERVER_EPHEMERAL_ENABLED, get_current_settings
 
-        if PREFECT_API_URL.value() or not PREFECT_SERVER_EPHEMERAL_ENABLED.value():
-            return
-        settings = get_current_settings()
-        profile_env = settings.to_environment_variables(exclude_unset=True)
-        timeout = float(PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS.value())
-        import prefect
-
-        marker = _migrated_marker(settings, prefect.__version__)
-        skip_migrations = marker is not None and marker.get("stamp") == _read_marker(marker["path"])
-        if skip_migrations:
-            profile_env = {**profile_env, "PREFECT_SERVER_DATABASE_MIGRATE_ON_START": "false"}
-
-        app_dir = os.path.dirname(os.path.dirname(prefect.__file__))
-        port = _free_port()
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "--app-dir", app_dir, "--factory",
-             "prefect.server.api.server:create_app", "--host", "127.0.0.1", "--port", str(port),
-             "--log-level", "error", "--lifespan", "on"],
-            env={**os.environ, "PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1",
-                 "PREFECT__SERVER_FINAL": "1", **profile_env})
-        _state["process"] = proc
-        atexit.register(stop)
+            if PREFECT_API_URL.value() or not PREFECT_SERVER_EPHEMERAL_ENABLED.value():
+                return
+            # the profile's settings and any temporary ones active here (a test harness) go to the server
+            _launch(get_current_settings().to_environment_variables(exclude_unset=True))
+        proc, port = _state["process"], _state["port"]
+        timeout = float(os.environ.get("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS") or 90)
         url = f"http://127.0.0.1:{port}/api"
         opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # loopback: never via a proxy
         deadline = time.monotonic() + timeout
@@ -101,15 +118,51 @@ def _start() -> None:
             with contextlib.suppress(OSError), opener.open(f"{url}/health", timeout=2) as response:
                 if response.status == 200:
                     _state["url"] = url
-                    if marker is not None and not skip_migrations:  # it migrated its database on start: say so
-                        _write_marker(marker)
                     return
             time.sleep(0.1)
-        log.warning("Prefect's temporary server did not come up early (exit code %s): Prefect starts its own",
-                    proc.poll())
+        if proc.poll() != NOT_WANTED:
+            log.warning("Prefect's temporary server did not come up early (exit code %s): Prefect starts its own",
+                        proc.poll())
         stop()
     except Exception as exc:  # Prefect starts its own server as before and reports what is wrong
         log.debug("early Prefect server not started: %s", exc, exc_info=True)
+
+
+def serve(port: int, factory: str = FACTORY) -> None:
+    """The server process (`_launch`): Prefect's server app under uvicorn on 127.0.0.1:`port`, as Prefect runs
+    its temporary server, until it is sent SIGTERM or the process that started it is gone. Leaves with
+    `NOT_WANTED` when a server is configured or temporary servers are turned off. Skips the database migrations
+    when its marker says this Prefect version migrated this database already (`_migrated_marker`), and writes
+    the marker once it is up after migrating."""
+    parent = os.getppid()
+    import prefect
+    from prefect.settings import PREFECT_API_URL, PREFECT_SERVER_EPHEMERAL_ENABLED, get_current_settings
+
+    if PREFECT_API_URL.value() or not PREFECT_SERVER_EPHEMERAL_ENABLED.value():
+        sys.exit(NOT_WANTED)
+    marker = _migrated_marker(get_current_settings(), prefect.__version__)
+    skip_migrations = marker is not None and marker.get("stamp") == _read_marker(marker["path"])
+    if skip_migrations:
+        import prefect.context
+
+        os.environ["PREFECT_SERVER_DATABASE_MIGRATE_ON_START"] = "false"
+        prefect.context.refresh_global_settings_context()  # Prefect's own way to take a changed environment
+    import uvicorn
+
+    server = uvicorn.Server(uvicorn.Config(factory, factory=True, host="127.0.0.1", port=port, log_level="error",
+                                           lifespan="on"))
+
+    def watch() -> None:
+        while not server.started and not server.should_exit:
+            time.sleep(0.05)
+        if server.started and marker is not None and not skip_migrations:  # it migrated on start: say so
+            _write_marker(marker)
+        while os.getppid() == parent:  # the command was killed: do not outlive it
+            time.sleep(1)
+        server.should_exit = True
+
+    threading.Thread(target=watch, name="watch-parent", daemon=True).start()
+    server.run()
 
 
 MARKER = "borderzones-database-migrated.json"

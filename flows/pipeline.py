@@ -175,6 +175,7 @@ def collect_zones_task(label: str, batch: int, zone_ids: list[str | None], setti
     Load inputs from the staging folder (the zones' documents and the curated rows, written once by the
     flow: passing them as task parameters costs Prefect and Dask a walk over every item per task); save the
     rows there as Parquet, so a worker process hands back the document statuses, not the rows."""
+    env.tune_gc()  # a Dask worker's process too (flows/env.py)
     with open(Path(staging) / f"plan-{batch:04d}.pkl", "rb") as fh:
         shares = pickle.load(fh)
     with open(Path(staging) / "curated.pkl", "rb") as fh:
@@ -449,6 +450,7 @@ def _release_markdown(outcome: PublishOutcome, validation: pd.DataFrame) -> str:
 
 
 def _run(settings: RunSettings, zone_ids: list[str | None]) -> RefreshResult:
+    env.tune_gc()  # also when a deployment's process runs this flow (the CLI's entry point did it already)
     cat = _catalog()
     validate_selection(settings, cat)
     if settings.selection != Selection() and base_release(settings.warehouse) is None:

@@ -359,3 +359,72 @@ def test_frames_travel_to_the_validation_helper_unchanged():
     for c in ("text_none", "mixed", "text_nan", "lists"):  # None stays None, NaN stays NaN
         assert [v is None for v in out[c]] == [v is None for v in df[c]]
     assert unpack(pack(df[["ints"]]))["ints"].tolist() == list(range(6))  # nothing to pack: the frame itself
+
+
+def test_the_command_and_its_validation_helper_collect_garbage_with_the_tuned_thresholds():
+    code = ("import gc\nfrom flows import env\nenv.tune_gc()\nprint(gc.get_threshold())\n"
+            "from validation import background\nbackground.start()\n"
+            "args = open(f'/proc/{background._helper[0].pid}/cmdline').read().split(chr(0))\n"
+            "print(args[2].split(';')[1].strip())\nbackground.stop()")
+    assert _python(code).splitlines() == ["(700, 10, 100)", "gc.set_threshold(700, 10, 100)"]
+    assert _python(code, BORDERZONES_GC_THRESHOLDS="700,10,10").splitlines() == [
+        "(700, 10, 10)", "gc.set_threshold(700, 10, 10)"]
+    # not three numbers: Python's own thresholds, and a warning (on stderr, which _python does not return)
+    assert _python(code, BORDERZONES_GC_THRESHOLDS="fast").splitlines()[0] == "(700, 10, 10)"
+
+
+def test_the_early_server_process_gets_this_process_thresholds_and_prefects_temporary_server_settings(monkeypatch):
+    import gc
+
+    from flows import early_server as es
+
+    seen = {}
+
+    class Popen:
+        def __init__(self, args, **kwargs):
+            seen["args"], seen["env"] = args, kwargs["env"]
+
+        def poll(self):
+            return 0
+
+    monkeypatch.setattr(es.subprocess, "Popen", Popen)
+    monkeypatch.setattr(es, "_state", {})
+    before = gc.get_threshold()
+    gc.set_threshold(1234, 10, 100)
+    try:
+        es._launch({"PREFECT_HOME": "/somewhere"})
+    finally:
+        gc.set_threshold(*before)
+    assert seen["args"][2].startswith("import gc; gc.set_threshold(1234, 10, 100); ")
+    assert es.FACTORY in seen["args"] and int(seen["args"][3]) == es._state["port"]
+    assert {k: seen["env"][k] for k in es.SERVER_ENV} == es.SERVER_ENV
+    assert seen["env"]["PREFECT_HOME"] == "/somewhere"
+
+
+@pytest.mark.parametrize(("code", "warned"), [(3, False), (1, True)])
+def test_a_server_process_that_ends_says_why_unless_a_server_is_configured(code, warned, monkeypatch, caplog):
+    import subprocess
+    import sys
+
+    from flows import early_server as es
+
+    monkeypatch.setattr(es, "_state", {})
+    proc = subprocess.Popen([sys.executable, "-c", f"import sys; sys.exit({code})"])
+    es._state.update(process=proc, port=es._free_port())
+    with caplog.at_level("WARNING", logger=es.__name__):
+        es._start()
+    assert es._state.get("url") is None and "process" not in es._state
+    assert ("did not come up early" in caplog.text) == warned
+
+
+def test_the_server_process_leaves_at_once_when_a_server_is_configured(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    from flows import early_server as es
+
+    r = subprocess.run([sys.executable, "-c", "from flows.early_server import serve; serve(1)"], timeout=120,
+                       capture_output=True, text=True, env={**os.environ, "PREFECT_HOME": str(tmp_path),
+                                                            "PREFECT_API_URL": "http://127.0.0.1:9/api"})
+    assert r.returncode == es.NOT_WANTED, r.stderr

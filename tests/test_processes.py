@@ -141,7 +141,9 @@ def test_a_blocked_release_through_prefect_is_a_message_not_tracebacks(setup):
 
 
 def _server_processes() -> set[int]:
-    out = subprocess.run(["ps", "-eo", "pid=,args="], capture_output=True, text=True).stdout
+    # -ww: whole command lines (ps cuts them at the terminal's width, COLUMNS=80 under pytest, and the server's
+    # address came after the cut: the test that no server outlives a command could not fail)
+    out = subprocess.run(["ps", "-ww", "-eo", "pid=,args="], capture_output=True, text=True).stdout
     return {int(line.split()[0]) for line in out.splitlines() if "prefect.server.api.server:create_app" in line}
 
 
@@ -161,3 +163,24 @@ def test_a_prefect_zone_rerun_uses_the_early_server_and_leaves_no_process(setup)
     assert _value(wh, latest_id(wh), "unit:231086") == [141.0]
     time.sleep(0.5)
     assert _server_processes() <= before_servers  # the temporary server ended with the command
+
+
+def test_the_early_server_does_not_outlive_a_killed_command(tmp_path):
+    before = _server_processes()
+    code = ("from flows import env, early_server as es\nenv.apply()\nes.spawn()\nes.start()\n"
+            "print(es.api_url(), flush=True)\nimport time\ntime.sleep(300)")
+    env = {**os.environ, "PREFECT_HOME": str(tmp_path / "prefect_home")}
+    env.pop("PREFECT_API_URL", None)
+    p = subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True)
+    try:
+        url = p.stdout.readline().strip()
+        assert url.startswith("http://127.0.0.1:"), url
+        servers = _server_processes() - before
+        assert servers  # the spawned server process is there, and answered
+    finally:
+        p.kill()  # SIGKILL: no exit handler of the command runs
+        p.wait()
+    deadline = time.monotonic() + 20
+    while _server_processes() & servers and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not _server_processes() & servers  # it saw its parent go and ended

@@ -151,8 +151,12 @@ def start(*, even_if_imported: bool = False) -> None:
         mine, theirs = socket.socketpair()
         # the child gets this process's import path (what a spawn child gets): the project is found the same way
         path = [p or os.getcwd() for p in sys.path]
-        code = ("import sys; sys.path[:] = sys.argv[2:]; from validation.background import serve; "
-                "serve(int(sys.argv[1]))")
+        # and its garbage collector's thresholds (flows/env.py `tune_gc`: its import of great-expectations is
+        # ~1 s shorter with full collections made rarer)
+        import gc
+
+        code = (f"import gc; gc.set_threshold{gc.get_threshold()!r}; import sys; sys.path[:] = sys.argv[2:]; "
+                "from validation.background import serve; serve(int(sys.argv[1]))")
         try:
             proc = subprocess.Popen([sys.executable, "-c", code, str(theirs.fileno()), *path],
                                     pass_fds=[theirs.fileno()], stdin=subprocess.DEVNULL)
