@@ -52,6 +52,8 @@ from warehouse.build import (  # noqa: E402
     load_curated_all,
     open_staging,
     read_staged,
+    rebuilt_as,
+    record_rebuilt_as,
     source_fingerprint,
     stage_rows,
     task_batches,
@@ -295,7 +297,8 @@ def publish(settings: RunSettings, staging: str) -> dict:
                     "created": False, "parent": parent, "row_counts": {}, "validation": None, "losses": [],
                     "nothing_to_publish": True}
         if (parent is not None and not settings.force
-                and read_manifest(settings.warehouse, parent).get("input_fingerprint") == fingerprint):
+                and (read_manifest(settings.warehouse, parent).get("input_fingerprint") == fingerprint
+                     or fingerprint in rebuilt_as(settings.warehouse, parent)["input"])):
             # the same inputs and code built the latest release: skip building, validating and writing
             logger.info("no change since %s (same inputs and code): nothing rebuilt", parent)
             if latest_id(settings.warehouse) != parent:
@@ -386,6 +389,9 @@ def publish(settings: RunSettings, staging: str) -> dict:
             _discard_when_done(staging)
             raise
         incremental.store(settings.warehouse, outcome.release_id, manifest_extra[incremental.MANIFEST_KEY], failing)
+        if not outcome.created:  # the same content as the latest release: the next such run need not rebuild it
+            record_rebuilt_as(settings.warehouse, outcome.release_id, manifest_extra.get("source_fingerprint"),
+                              fingerprint)
         _ensure_catalog(settings.warehouse, logger)
     _notify("published")
     if outcome.created:

@@ -152,6 +152,34 @@ def test_the_flow_itself_skips_a_rerun_whose_inputs_are_unchanged(tmp_path):
     assert changed.outcome.created and changed.outcome.parent == first.outcome.release_id
 
 
+def test_a_code_change_that_moves_no_figure_is_rebuilt_once_then_answered_from_the_listing(tmp_path, monkeypatch):
+    """Releases keep the fingerprints of the run that wrote them; a run with new code that rebuilds the same
+    content writes nothing, so without `record_rebuilt_as` every later run rebuilt everything again."""
+    from flows import pipeline
+    from warehouse import build
+
+    cur = tmp_path / "figures.csv"
+    shutil.copy(FIX / "curated" / "synthetic_zones.csv", cur)
+    s = build.RunSettings(warehouse=tmp_path / "wh", archive=tmp_path / "ar", curated=(cur,),
+                          bundled_curated=False, offline=True)
+    first = pipeline.run(s, single_zone=False, engine="plain").outcome.release_id
+    monkeypatch.setattr(build, "code_fingerprint_all", lambda data_dir: "a new version that moves no figure")
+    rebuilt = pipeline.run(s, single_zone=False, engine="plain")
+    assert not rebuilt.inputs_unchanged and rebuilt.zones  # the code changed: extracted and built again
+    assert not rebuilt.outcome.created and list_releases(s.warehouse) == [first]  # the same content
+    again = pipeline.run(s, single_zone=False, engine="plain")
+    assert again.inputs_unchanged and again.outcome.release_id == first and not again.zones
+    zone = s.model_copy(update={"zones": ("ruili",)})  # a selection of its own: rebuilt once, then answered
+    assert not pipeline.run(zone, single_zone=True, engine="plain").inputs_unchanged
+    assert pipeline.run(zone, single_zone=True, engine="plain").inputs_unchanged
+    assert pipeline.run(s, single_zone=False, engine="plain").inputs_unchanged  # the full one still is
+    monkeypatch.setattr(build, "code_fingerprint_all", lambda data_dir: "yet another version")
+    assert build.unchanged_since(s, pipeline._catalog()) is None
+    _edit(cur, "533102,瑞丽市,2020,gdp,201,", "533102,瑞丽市,2020,gdp,205,")
+    changed = pipeline.run(s, single_zone=False, engine="plain")
+    assert changed.outcome.created and build.rebuilt_as(s.warehouse, changed.outcome.release_id)["source"] == []
+
+
 def test_prefect_yaml_and_serve_deployments():
     import importlib
 

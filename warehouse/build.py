@@ -460,8 +460,48 @@ def unchanged_since(settings: RunSettings, cat: Catalog, sources_fp: str | None 
     parent = latest_id(settings.warehouse)
     if settings.force or parent is None:
         return None
+    fp = sources_fp or source_fingerprint(settings, cat)
     stored = read_manifest(settings.warehouse, parent).get("source_fingerprint")
-    return parent if stored == (sources_fp or source_fingerprint(settings, cat)) else None
+    return parent if fp == stored or fp in rebuilt_as(settings.warehouse, parent)["source"] else None
+
+
+REBUILT_AS = Path(".cache") / "rebuilt-as.json"  # under the warehouse
+_REBUILT_AS_KEPT = 20
+
+
+def rebuilt_as(warehouse: Path, release_id: str) -> dict[str, list[str]]:
+    """The fingerprints (`source`: `source_fingerprint`, `input`: `input_fingerprint`) of the runs that rebuilt
+    release `release_id` exactly, besides the run that wrote it (`record_rebuilt_as`). Empty for any other
+    release.
+
+    >>> import tempfile; wh = Path(tempfile.mkdtemp())
+    >>> record_rebuilt_as(wh, "r1", "s2", "i2"); rebuilt_as(wh, "r1"), rebuilt_as(wh, "r0")
+    ({'source': ['s2'], 'input': ['i2']}, {'source': [], 'input': []})
+    """
+    try:
+        data = json.loads((Path(warehouse) / REBUILT_AS).read_text(encoding="utf-8"))
+        if data.get("release_id") == release_id:
+            return {"source": list(data.get("source", [])), "input": list(data.get("input", []))}
+    except (OSError, ValueError, AttributeError):
+        pass
+    return {"source": [], "input": []}
+
+
+def record_rebuilt_as(warehouse: Path, release_id: str, source_fp: str | None, input_fp: str | None) -> None:
+    """Remember that a run with these fingerprints rebuilt release `release_id` to the byte (call under the
+    publish lock). Releases are immutable, so their manifests keep the fingerprints of the run that wrote them;
+    without this a code change that moves no figure (a faster chart, a new log line) made every later refresh
+    rebuild everything, find the same content, write nothing, and so never answer "no change" from the
+    listing again. Kept for the latest release only, the last few fingerprints."""
+    known = rebuilt_as(warehouse, release_id)
+    for key, fp in (("source", source_fp), ("input", input_fp)):
+        if fp and fp not in known[key]:
+            known[key] = [*known[key], fp][-_REBUILT_AS_KEPT:]
+    path = Path(warehouse) / REBUILT_AS
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    tmp.write_text(json.dumps({"release_id": release_id, **known}), encoding="utf-8")
+    os.replace(tmp, path)
 
 
 def code_version() -> dict:
