@@ -436,7 +436,7 @@ def _refresh(zones, years, warehouse, archive, curated, bundled, policy, verbose
 
         pipeline.progress = on_progress
         if not verbose:
-            _quiet_expected_failures()
+            _quiet_expected_failures(engine)
         try:
             result = pipeline.run(settings, single_zone=single_zone, engine=engine)
         except pipeline.ValidationBlocked as exc:
@@ -484,11 +484,17 @@ def _expected_failure(record) -> bool:
     return not isinstance(exc, (pipeline.ValidationBlocked, pipeline.NoBaseRelease, OSError))
 
 
-def _quiet_expected_failures() -> None:
+def _quiet_expected_failures(engine: str) -> None:
     """An expected refusal ends a Prefect run with its exception, which Prefect's console handler prints with
     a traceback for every flow it passes through; the CLI says it once, as a message (--verbose keeps the
     tracebacks). The API, and so the UI, still gets the full records."""
     import logging
+
+    if engine == "prefect":
+        # Prefect makes its console handler when prefect.main is imported; the run imports it next anyway. It
+        # must exist now: nothing else here imports Prefect before the run (the early server reads its settings
+        # in its own process), and a handler made later would have no filter
+        import prefect.main  # noqa: F401
 
     for name in (None, "prefect", "prefect.flow_runs", "prefect.task_runs"):  # Prefect's console is on the root
         for handler in logging.getLogger(name).handlers:
