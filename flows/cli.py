@@ -857,7 +857,8 @@ def zone_validation_status(validation, cat) -> dict[str, str]:
 
 def _print_unchanged(release_id: str, path: Path, result=None) -> None:
     console.print(f"no change since {release_id}: the archive, curated files, selection and code are those it "
-                  f"was built from; nothing re-extracted, rebuilt or validated again (--force rebuilds)")
+                  f"was built (or rebuilt to the same bytes) from; nothing re-extracted, rebuilt or validated again "
+                  f"(--force rebuilds)")
     if result is not None:
         _print_fetches(result)
     else:  # answered before the run, offline only

@@ -565,7 +565,7 @@ def _unchanged_release(settings: RunSettings, sources_fp: str) -> RefreshResult 
     if parent is None:
         return None
     _logger().info("no change since %s: the archive, curated files, selection and code are those it was built "
-                   "from; nothing re-extracted or rebuilt", parent)
+                   "(or rebuilt to the same bytes) from; nothing re-extracted or rebuilt", parent)
     _notify("unchanged")
     return unchanged_result(settings, parent)
 
