@@ -391,7 +391,7 @@ def publish(settings: RunSettings, staging: str) -> dict:
         incremental.store(settings.warehouse, outcome.release_id, manifest_extra[incremental.MANIFEST_KEY], failing)
         if not outcome.created:  # the same content as the latest release: the next such run need not rebuild it
             record_rebuilt_as(settings.warehouse, outcome.release_id, manifest_extra.get("source_fingerprint"),
-                              fingerprint)
+                              fingerprint, manifest_extra.get("report_charts"))
         _ensure_catalog(settings.warehouse, logger)
     _notify("published")
     if outcome.created:

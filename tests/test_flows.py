@@ -180,6 +180,33 @@ def test_a_code_change_that_moves_no_figure_is_rebuilt_once_then_answered_from_t
     assert changed.outcome.created and build.rebuilt_as(s.warehouse, changed.outcome.release_id)["source"] == []
 
 
+def test_charts_after_a_drawing_code_change_that_moves_no_pixel_are_drawn_once(tmp_path, monkeypatch):
+    """A chart is reused when its key (data, drawing code, font) is the parent's; the keys of a run that rebuilt
+    the latest release to the byte are recorded too, or every later run redrew all three charts."""
+    from flows import pipeline
+    from warehouse import build, report
+
+    cur = tmp_path / "figures.csv"
+    shutil.copy(FIX / "curated" / "synthetic_zones.csv", cur)
+    s = build.RunSettings(warehouse=tmp_path / "wh", archive=tmp_path / "ar", curated=(cur,),
+                          bundled_curated=False, offline=True, force=True)
+    first = pipeline.run(s, single_zone=False, engine="plain").outcome.release_id
+    drawn: list[str] = []
+    real_png = report._png
+    monkeypatch.setattr(report, "_png", lambda fig: drawn.append("png") or real_png(fig))
+    again = pipeline.run(s, single_zone=False, engine="plain")
+    assert not again.outcome.created and drawn == []  # same code, same data: all three taken from the release
+    monkeypatch.setattr(report, "_chart_code", lambda: "drawing code that draws the same pixels")
+    redrawn = pipeline.run(s, single_zone=False, engine="plain")
+    assert not redrawn.outcome.created and redrawn.outcome.release_id == first and len(drawn) == 3
+    assert set(build.rebuilt_as(s.warehouse, first)["charts"]) == {"coverage", "figure1", "figure2"}
+    drawn.clear()
+    assert not pipeline.run(s, single_zone=False, engine="plain").outcome.created and drawn == []
+    monkeypatch.setattr(report, "_chart_code", lambda: "another drawing code")
+    pipeline.run(s, single_zone=False, engine="plain")
+    assert len(drawn) == 3  # a key never seen: drawn
+
+
 def test_prefect_yaml_and_serve_deployments():
     import importlib
 

@@ -469,34 +469,45 @@ REBUILT_AS = Path(".cache") / "rebuilt-as.json"  # under the warehouse
 _REBUILT_AS_KEPT = 20
 
 
-def rebuilt_as(warehouse: Path, release_id: str) -> dict[str, list[str]]:
+def rebuilt_as(warehouse: Path, release_id: str) -> dict:
     """The fingerprints (`source`: `source_fingerprint`, `input`: `input_fingerprint`) of the runs that rebuilt
-    release `release_id` exactly, besides the run that wrote it (`record_rebuilt_as`). Empty for any other
-    release.
+    release `release_id` exactly, besides the run that wrote it, and the keys (warehouse/report.py `chart_keys`)
+    their charts had, by chart (`charts`): the same PNG bytes as the release's (`record_rebuilt_as`). Empty for
+    any other release.
 
     >>> import tempfile; wh = Path(tempfile.mkdtemp())
-    >>> record_rebuilt_as(wh, "r1", "s2", "i2"); rebuilt_as(wh, "r1"), rebuilt_as(wh, "r0")
-    ({'source': ['s2'], 'input': ['i2']}, {'source': [], 'input': []})
+    >>> record_rebuilt_as(wh, "r1", "s2", "i2", {"coverage": {"key": "k2", "notes": []}})
+    >>> rebuilt_as(wh, "r1"), rebuilt_as(wh, "r0")
+    ({'source': ['s2'], 'input': ['i2'], 'charts': {'coverage': ['k2']}}, {'source': [], 'input': [], 'charts': {}})
     """
     try:
         data = json.loads((Path(warehouse) / REBUILT_AS).read_text(encoding="utf-8"))
         if data.get("release_id") == release_id:
-            return {"source": list(data.get("source", [])), "input": list(data.get("input", []))}
+            charts = data.get("charts") or {}
+            return {"source": list(data.get("source", [])), "input": list(data.get("input", [])),
+                    "charts": {str(k): [str(x) for x in v] for k, v in charts.items() if isinstance(v, list)}}
     except (OSError, ValueError, AttributeError):
         pass
-    return {"source": [], "input": []}
+    return {"source": [], "input": [], "charts": {}}
 
 
-def record_rebuilt_as(warehouse: Path, release_id: str, source_fp: str | None, input_fp: str | None) -> None:
+def record_rebuilt_as(warehouse: Path, release_id: str, source_fp: str | None, input_fp: str | None,
+                      charts: dict[str, dict] | None = None) -> None:
     """Remember that a run with these fingerprints rebuilt release `release_id` to the byte (call under the
     publish lock). Releases are immutable, so their manifests keep the fingerprints of the run that wrote them;
     without this a code change that moves no figure (a faster chart, a new log line) made every later refresh
     rebuild everything, find the same content, write nothing, and so never answer "no change" from the
-    listing again. Kept for the latest release only, the last few fingerprints."""
+    listing again. The same holds for the charts: `charts` ({name: {"key": …}}, the run's `chart_keys`) are keys
+    that gave the release's PNG bytes, so a change of the drawing code that moves no pixel redraws them once, not
+    on every later run. Kept for the latest release only, the last few fingerprints and keys."""
     known = rebuilt_as(warehouse, release_id)
     for key, fp in (("source", source_fp), ("input", input_fp)):
         if fp and fp not in known[key]:
             known[key] = [*known[key], fp][-_REBUILT_AS_KEPT:]
+    for name, chart in (charts or {}).items():
+        have = known["charts"].get(name, [])
+        if isinstance(chart, dict) and chart.get("key") and chart["key"] not in have:
+            known["charts"][name] = [*have, chart["key"]][-_REBUILT_AS_KEPT:]
     path = Path(warehouse) / REBUILT_AS
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")

@@ -298,12 +298,14 @@ def _gaps(series: dict[str, Series], zones: list[str], indicators: tuple[str, ..
 # ------------------------------------------------------------------------------------------------
 # Figure 1 and Figure 2 (the paper's units)
 
-def draw_figure1(panel: pd.DataFrame, ind: pd.DataFrame, cat: Catalog, font: str | None = None):
-    """GDP and trade in 2020, and their growth since each zone's establishment (the paper's units)."""
+def draw_figure1(panel: pd.DataFrame, ind: pd.DataFrame, cat: Catalog, font: str | None = None,
+                 scopes: Scopes | None = None):
+    """GDP and trade in 2020, and their growth since each zone's establishment (the paper's units). `scopes`:
+    the panel's, when the caller has them (`draw_charts`)."""
     cjk = bool(font)
     zones = _paper_zones(cat)
     series = load_series(panel, cat, "paper2022")
-    scopes = Scopes(panel, cat)
+    scopes = scopes or Scopes(panel, cat)
     gdp, trade = [], []
     for z in zones:
         g = series[z].get("gdp", FIG_YEAR, "CNY_100M")
@@ -348,13 +350,15 @@ def draw_figure1(panel: pd.DataFrame, ind: pd.DataFrame, cat: Catalog, font: str
     return fig
 
 
-def draw_figure2(panel: pd.DataFrame, ind: pd.DataFrame, cat: Catalog, font: str | None = None):
-    """The 2020 three-sector structure and sector growth since establishment (the paper's units)."""
+def draw_figure2(panel: pd.DataFrame, ind: pd.DataFrame, cat: Catalog, font: str | None = None,
+                 scopes: Scopes | None = None):
+    """The 2020 three-sector structure and sector growth since establishment (the paper's units). `scopes`: as
+    for `draw_figure1`."""
     cjk = bool(font)
     zones = _paper_zones(cat)
     with_all = [*zones, "ALL"]
     series = load_series(panel, cat, "paper2022")
-    scopes = Scopes(panel, cat)
+    scopes = scopes or Scopes(panel, cat)
     labels = [_zone_label(cat, z, cjk) for z in with_all]
     fig = _figure((13, 6.2))
     a1, a2 = fig.subplots(1, 2)
@@ -485,10 +489,11 @@ def _row_label(cat: Catalog, scope: Scope | None, zone_id: str, cjk: bool) -> st
     return f"{zone} · {_units_text(cat, sorted(scope.units, key=list(cat.units).index), cjk)}{tag}"
 
 
-def coverage_layout(panel: pd.DataFrame, observations: pd.DataFrame | None, cat: Catalog, cjk: bool
-                    ) -> tuple[pd.DataFrame, list[tuple[str, str | None, str]], list[int]]:
-    """What the coverage chart draws: its cells (`coverage_frame`), its rows (zone, series id, label) and years."""
-    scopes = Scopes(panel, cat)
+def coverage_layout(panel: pd.DataFrame, observations: pd.DataFrame | None, cat: Catalog, cjk: bool,
+                    scopes: Scopes | None = None) -> tuple[pd.DataFrame, list[tuple[str, str | None, str]], list[int]]:
+    """What the coverage chart draws: its cells (`coverage_frame`), its rows (zone, series id, label) and years.
+    `scopes`: the panel's, when the caller has them."""
+    scopes = scopes or Scopes(panel, cat)
     cov = coverage_frame(panel, observations, cat, scopes)
     rows: list[tuple[str, str | None, str]] = []  # zone, series id (None: no series at all), label
     kinds: list[str] = []
@@ -826,21 +831,25 @@ def chart_keys(tables: dict[str, pd.DataFrame], cat: Catalog, font: str | None,
 
 
 def parent_charts(warehouse: Path, release_id: str | None) -> dict[str, dict]:
-    """The charts of a release that `build_report` may reuse: name -> {key, notes, png} (from its manifest's
-    `report_charts` and its report/ folder); {} when it has none."""
+    """The charts of a release that `build_report` may reuse: name -> {key, keys, notes, png} (from its manifest's
+    `report_charts` and its report/ folder; `keys` adds the keys of later runs that drew the same bytes,
+    warehouse/build.py `rebuilt_as`); {} when it has none."""
     if release_id is None:
         return {}
+    from warehouse.build import rebuilt_as
     from warehouse.release import read_manifest, releases_dir
 
     try:
         recorded = read_manifest(warehouse, release_id).get("report_charts") or {}
     except (OSError, ValueError):
         return {}
+    also = rebuilt_as(warehouse, release_id)["charts"]
     out = {}
     for name, c in recorded.items():
         path = releases_dir(warehouse) / release_id / "report" / f"{name}.png"
         if isinstance(c, dict) and c.get("key") and path.is_file():
-            out[name] = {"key": c["key"], "notes": list(c.get("notes") or []), "png": path.read_bytes()}
+            out[name] = {"key": c["key"], "keys": [c["key"], *also.get(name, [])],
+                         "notes": list(c.get("notes") or []), "png": path.read_bytes()}
     return out
 
 
@@ -853,15 +862,17 @@ def draw_charts(tables: dict[str, pd.DataFrame], cat: Catalog, previous: dict[st
     ind, panel = tables["indicators"], tables["panel"]
     obs = tables.get("observations")
     font = cjk_font()
-    layout = coverage_layout(panel, obs, cat, bool(font))
+    # the panel's scopes, worked out once for the three charts (~0.25 s each time at 300 × 5)
+    scopes = Scopes(panel, cat)
+    layout = coverage_layout(panel, obs, cat, bool(font), scopes)
     keys = chart_keys(tables, cat, font, layout)
     pngs, notes, charts = {}, {}, {}
     with _style(font):
         for name, draw in (("coverage", lambda: draw_coverage(panel, obs, cat, font, layout)),
-                           ("figure1", lambda: draw_figure1(panel, ind, cat, font)),
-                           ("figure2", lambda: draw_figure2(panel, ind, cat, font))):
+                           ("figure1", lambda: draw_figure1(panel, ind, cat, font, scopes)),
+                           ("figure2", lambda: draw_figure2(panel, ind, cat, font, scopes))):
             prev = (previous or {}).get(name)
-            if prev is not None and prev.get("key") == keys[name] and prev.get("png"):
+            if prev is not None and keys[name] in (prev.get("keys") or [prev.get("key")]) and prev.get("png"):
                 pngs[name], notes[name] = prev["png"], list(prev["notes"])
             else:
                 fig = draw()
