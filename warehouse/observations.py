@@ -142,8 +142,6 @@ def extract_archived(archive: Archive, side: Sidecar, cache: ExtractionCache | N
     never stops the others (the publish step keeps a corrupt document's published rows, see
     warehouse.build.assemble).
     """
-    from extractors.extract import extract_bytes
-
     path = archive.document_path(side)
     try:
         if not path.exists():
@@ -161,6 +159,11 @@ def extract_archived(archive: Archive, side: Sidecar, cache: ExtractionCache | N
                              "document again"), cached=False)
     if cache is not None and (hit := cache.get(side.sha256)) is not None:
         return DocumentExtraction(side, hit, cached=True)
+    # imported on the first cache miss only: the extractor's modules cost ~0.3 s of CPU to import (its number
+    # parsing compiles large regular expressions), which a rerun whose documents are all cached never needs;
+    # under Prefect that import fell inside the first zone task, on two cores busy with the server (~1.9 s)
+    from extractors.extract import extract_bytes
+
     try:
         started = time.thread_time()  # this thread only: Prefect and Dask threads run beside it
         extracted = extract_bytes(data, path.name, content_type=side.content_type, cat=cat)
