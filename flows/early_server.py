@@ -76,6 +76,12 @@ def start() -> None:
         thread.start()
 
 
+def starting() -> bool:
+    """Whether a server was started and has neither answered nor failed yet (`api_url` would wait)."""
+    thread = _state.get("thread")
+    return thread is not None and thread.is_alive()
+
+
 def api_url(timeout: float | None = None) -> str | None:
     """The started server's API address once it answers; None when none was started or it did not come up."""
     thread = _state.get("thread")

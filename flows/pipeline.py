@@ -632,6 +632,12 @@ def _early_server():
     other server is configured meanwhile; otherwise Prefect starts its own as usual."""
     from flows import early_server
 
+    if early_server.starting():
+        # this process would only wait now: import what Prefect imports at the flow call, on the critical path
+        # once the server answers (FastAPI's encoder, for the flow run's parameters: ~0.3-0.4 s); meanwhile the
+        # other core runs the server, and this import takes its CPU from the niced validation helper
+        with contextlib.suppress(ImportError):
+            importlib.import_module("fastapi.encoders")
     url = early_server.api_url()
     if url is None:
         yield

@@ -428,3 +428,31 @@ def test_the_server_process_leaves_at_once_when_a_server_is_configured(tmp_path)
                        capture_output=True, text=True, env={**os.environ, "PREFECT_HOME": str(tmp_path),
                                                             "PREFECT_API_URL": "http://127.0.0.1:9/api"})
     assert r.returncode == es.NOT_WANTED, r.stderr
+
+
+def test_while_the_early_server_starts_the_flow_calls_imports_are_made_and_not_otherwise(monkeypatch):
+    import threading
+    import types
+
+    from flows import early_server as es
+    from flows import pipeline
+
+    monkeypatch.setattr(es, "_state", {})
+    assert not es.starting()  # nothing started
+    release = threading.Event()
+    thread = threading.Thread(target=release.wait, daemon=True)
+    thread.start()
+    es._state["thread"] = thread
+    assert es.starting()  # started, not answered yet
+    release.set()
+    thread.join()
+    assert not es.starting()  # answered or failed: api_url would not wait
+
+    imported: list[str] = []
+    monkeypatch.setattr(pipeline, "importlib", types.SimpleNamespace(import_module=imported.append))
+    monkeypatch.setattr(es, "api_url", lambda timeout=None: None)  # then Prefect starts its own server
+    for starting, expected in ((False, []), (True, ["fastapi.encoders"])):
+        monkeypatch.setattr(es, "starting", lambda starting=starting: starting)
+        with pipeline._early_server():
+            pass
+        assert imported == expected
