@@ -339,6 +339,20 @@ def test_great_expectations_leaves_scipy_and_altair_unloaded_until_used():
     assert _python(code, BORDERZONES_LAZY_GX_IMPORT="0").splitlines() == ["module module", "0.5"]
 
 
+def test_great_expectations_is_imported_without_sqlalchemy_unless_this_process_has_it_and_validates_alike():
+    check = ("import pandas as pd\nfrom validation.suites import gx_context\nctx = gx_context()\n"
+             "import great_expectations as gx\n"
+             "batch = ctx.data_sources.add_pandas('p').add_dataframe_asset('a').add_batch_definition_whole_dataframe("
+             "'b').get_batch(batch_parameters={'dataframe': pd.DataFrame({'x': [1, None, 3]})})\n"
+             "r = batch.validate(gx.expectations.ExpectColumnValuesToNotBeNull(column='x'))\n"
+             "print(r.success, r.result['unexpected_count'])\n")
+    hidden = "import sys\n" + check + "print('sqlalchemy' in sys.modules)\nimport sqlalchemy\nprint('later: ok')"
+    assert _python(hidden).splitlines() == ["False 1", "False", "later: ok"]
+    before = "import sys, sqlalchemy\n" + check + "print(type(sys.modules['sqlalchemy']).__name__)"
+    assert _python(before).splitlines() == ["False 1", "module"]  # imported already: left as it is
+    assert _python(hidden, BORDERZONES_LAZY_GX_IMPORT="0").splitlines() == ["False 1", "True", "later: ok"]
+
+
 def test_frames_travel_to_the_validation_helper_unchanged():
     import numpy as np
     import pandas as pd

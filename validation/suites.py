@@ -247,12 +247,24 @@ _GX_IMPORT = threading.Lock()
 # library's importlib.util.LazyLoader): a module is executed on first attribute access, so anything that does
 # use one gets it whole, only later. sqlalchemy is not among them: its import-time registry breaks when lazy.
 LAZY_AT_GX_IMPORT = ("scipy", "altair")
+# What great-expectations treats as optional and these checks never use: its SQL datasources' engine. Installed
+# here because Prefect needs it; when this process has not imported it already (the validation helper, a plain
+# run), GX is imported as on an installation without it (`compatibility/sqlalchemy.py` sets placeholders): ~0.3 s
+# of the helper's start-up, on the critical path of a small refresh. Imported normally afterwards.
+HIDDEN_AT_GX_IMPORT = ("sqlalchemy",)
 
 
 class _LazyFinder(importlib.abc.MetaPathFinder):
-    """Finds `LAZY_AT_GX_IMPORT` modules as the other finders do, with their loader made lazy."""
+    """Finds `LAZY_AT_GX_IMPORT` modules as the other finders do, with their loader made lazy, and does not find
+    `hidden` ones (those of `HIDDEN_AT_GX_IMPORT` not imported before)."""
+
+    def __init__(self, hidden: tuple[str, ...] = ()):
+        self.hidden = hidden
 
     def find_spec(self, name, path, target=None):
+        if name.split(".")[0] in self.hidden:
+            raise ModuleNotFoundError(f"No module named {name!r} (left out while great-expectations is imported)",
+                                      name=name)
         if name.split(".")[0] not in LAZY_AT_GX_IMPORT:
             return None
         sys.meta_path.remove(self)  # the ordinary lookup, without this finder
@@ -267,12 +279,14 @@ class _LazyFinder(importlib.abc.MetaPathFinder):
 
 def import_gx():
     """great-expectations, imported once (~4 s) with its import-time warnings silenced and the packages of
-    `LAZY_AT_GX_IMPORT` loaded lazily (BORDERZONES_LAZY_GX_IMPORT=0 turns that off). Thread-safe: a Dask run
+    `LAZY_AT_GX_IMPORT` loaded lazily and those of `HIDDEN_AT_GX_IMPORT` left out (BORDERZONES_LAZY_GX_IMPORT=0
+    turns both off). Thread-safe: a Dask run
     imports it in the background while the workers extract (flows/pipeline.py)."""
     with _GX_IMPORT:
         if "great_expectations" not in sys.modules:
             capture = logging.captureWarnings  # the function itself, taken before GX's import touches logging
-            lazy = _LazyFinder() if os.environ.get("BORDERZONES_LAZY_GX_IMPORT", "1") != "0" else None
+            hidden = tuple(m for m in HIDDEN_AT_GX_IMPORT if m not in sys.modules)
+            lazy = _LazyFinder(hidden) if os.environ.get("BORDERZONES_LAZY_GX_IMPORT", "1") != "0" else None
             if lazy is not None:
                 sys.meta_path.insert(0, lazy)
             try:
